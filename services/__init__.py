@@ -1,0 +1,1 @@
+"""The four Kinerja services. Each imports only itself and `shared`; they talk through Kafka events."""

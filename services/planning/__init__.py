@@ -1,0 +1,1 @@
+"""Planning: SKP work plans — drafting, submission, the atasan's approval or return, and realisasi."""

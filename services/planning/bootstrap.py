@@ -1,0 +1,37 @@
+"""Planning's composition root: builds the runtime, the web app and the worker's handlers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import Flask
+
+from services.planning.adapters.tables import MIGRATIONS, eventing, metadata
+from services.planning.entrypoints.api import create_blueprint
+from shared.config import Settings
+from shared.messaging.consumer import Handler
+from shared.runtime import ServiceRuntime
+from shared.web import create_service_app
+
+SERVICE = "planning"
+
+
+def create_runtime(settings: Settings | None = None) -> ServiceRuntime:
+    return ServiceRuntime(settings or Settings.from_env(SERVICE), metadata, eventing, MIGRATIONS)
+
+
+def create_app(runtime: ServiceRuntime | None = None) -> Flask:
+    runtime = runtime or create_runtime()
+    return create_service_app(
+        runtime.settings,
+        title="Kinerja — Planning (SKP)",
+        version="1.0.0",
+        engine=runtime.engine,
+        description="SKP work plans cascaded from the atasan's plan; approval; realisasi.",
+        register=lambda _app, api: api.register_blueprint(create_blueprint(runtime.uow)),
+    )
+
+
+def event_handlers(_runtime: ServiceRuntime) -> Mapping[str, Handler]:
+    """Planning consumes no events yet; its worker relays the outbox."""
+    return {}

@@ -1,0 +1,73 @@
+"""Events published by the evaluation service on topic `kinerja.evaluation.events`, keyed by NIP."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from shared.contracts.fields import choice, nip_field, text, year_field
+from shared.contracts.vocabulary import AssessmentSource, BerakhlakValue, Direction, Predikat, Rating, RhkKind
+from shared.events import EventDefinition
+
+TOPIC = "kinerja.evaluation.events"
+
+
+class AssessmentRecordedV1(ma.Schema):
+    assessment_id = fields.String(required=True)
+    nip = nip_field(required=True)
+    period_year = year_field(required=True)
+    source = choice(AssessmentSource, required=True)
+    assessor_nip = nip_field(required=True)
+    behaviour = fields.Dict(
+        keys=fields.String(validate=validate.OneOf([v.value for v in BerakhlakValue])),
+        values=fields.String(validate=validate.OneOf([r.value for r in Rating])),
+        required=True,
+    )
+    feedback = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4000))
+
+
+class IkiResultSchema(ma.Schema):
+    rhk_id = fields.String(required=True)
+    rhk_kind = choice(RhkKind, required=True)
+    iki_id = fields.String(required=True)
+    indicator = text(500, required=True)
+    target = fields.Float(required=True, allow_nan=False)
+    realisasi = fields.Float(required=True, allow_none=True, allow_nan=False)
+    direction = choice(Direction, required=True)
+    achievement_pct = fields.Float(required=True, allow_none=True, allow_nan=False)
+    rating = choice(Rating, required=True)
+
+
+class EvaluationCompletedV1(ma.Schema):
+    evaluation_id = fields.String(required=True)
+    nip = nip_field(required=True)
+    employee_name = text(200, required=True)
+    atasan_nip = nip_field(required=True)
+    unit = text(200, required=True)
+    period_year = year_field(required=True)
+    period = fields.String(required=True, validate=validate.OneOf(["annual", "Q1", "Q2", "Q3", "Q4"]))
+    rating_hasil_kerja = choice(Rating, required=True)
+    rating_perilaku_kerja = choice(Rating, required=True)
+    predikat = choice(Predikat, required=True)
+    breakdown = fields.List(fields.Nested(IkiResultSchema), required=True)
+    explanation = fields.List(fields.String(), required=True)
+
+
+DEFINITIONS = [
+    EventDefinition(
+        "assessment.recorded",
+        1,
+        AssessmentRecordedV1,
+        TOPIC,
+        "nip",
+        "An assessment (mandiri, atasan, rekan kerja, bawahan or publik) was recorded.",
+    ),
+    EventDefinition(
+        "evaluation.completed",
+        1,
+        EvaluationCompletedV1,
+        TOPIC,
+        "nip",
+        "An employee's evaluation for a period: ratings, predikat, breakdown and explanation.",
+    ),
+]

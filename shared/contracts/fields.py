@@ -1,0 +1,32 @@
+"""Field types reused across event payloads and API schemas."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from marshmallow import fields, validate
+
+from shared.contracts.vocabulary import values
+
+NIP_PATTERN = r"^\d{18}$"
+
+
+def nip_field(**kwargs: Any) -> fields.String:
+    """An NIP as text (18 digits); never a number, spreadsheets drop the leading zeros."""
+    return fields.String(
+        validate=validate.Regexp(NIP_PATTERN, error="NIP harus 18 digit angka / NIP must be 18 digits."),
+        **kwargs,
+    )
+
+
+def choice(enum: type[StrEnum], **kwargs: Any) -> fields.String:
+    return fields.String(validate=validate.OneOf(values(enum)), **kwargs)
+
+
+def text(max_length: int, **kwargs: Any) -> fields.String:
+    return fields.String(validate=validate.Length(min=1, max=max_length), **kwargs)
+
+
+def year_field(**kwargs: Any) -> fields.Integer:
+    return fields.Integer(strict=True, validate=validate.Range(min=2000, max=2100), **kwargs)

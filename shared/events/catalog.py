@@ -1,0 +1,113 @@
+"""The catalog of integration event types: payload schema per (type, version), topic, key, upcasters.
+
+Producers validate against the newest version before writing to the outbox; consumers validate
+what they read against the version it was written in, then upcast it step by step to the newest
+version they know. Old versions are never rewritten on the wire or in a store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import marshmallow as ma
+
+from shared.events.envelope import Envelope, InvalidEvent
+
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+class UnknownEventType(InvalidEvent):
+    def __init__(self, event_type: str, version: int) -> None:
+        super().__init__(f"unknown event type {event_type!r} version {version}")
+        self.event_type = event_type
+        self.version = version
+
+
+@dataclass(frozen=True)
+class EventDefinition:
+    """One version of one event type. `key` names the payload field used as the Kafka key
+    (the id whose events must stay in order — the employee's NIP for most events)."""
+
+    event_type: str
+    version: int
+    schema: type[ma.Schema]
+    topic: str
+    key: str
+    description: str
+    upcast_from_previous: Upcaster | None = None
+
+
+class EventCatalog:
+    def __init__(self, definitions: Iterable[EventDefinition] = ()) -> None:
+        self._defs: dict[tuple[str, int], EventDefinition] = {}
+        self._latest: dict[str, int] = {}
+        for definition in definitions:
+            self.register(definition)
+
+    def register(self, definition: EventDefinition) -> None:
+        ident = (definition.event_type, definition.version)
+        if ident in self._defs:
+            raise ValueError(f"event {ident} is registered twice")
+        if definition.version > 1 and definition.upcast_from_previous is None:
+            raise ValueError(f"event {ident} needs an upcaster from version {definition.version - 1}")
+        self._defs[ident] = definition
+        self._latest[definition.event_type] = max(self._latest.get(definition.event_type, 0), definition.version)
+
+    def __contains__(self, event_type: object) -> bool:
+        return event_type in self._latest
+
+    def definitions(self) -> list[EventDefinition]:
+        return sorted(self._defs.values(), key=lambda d: (d.topic, d.event_type, d.version))
+
+    def latest(self, event_type: str) -> EventDefinition:
+        if event_type not in self._latest:
+            raise UnknownEventType(event_type, 0)
+        return self._defs[(event_type, self._latest[event_type])]
+
+    def topics(self) -> set[str]:
+        return {d.topic for d in self._defs.values()}
+
+    def validate_payload(self, event_type: str, version: int, payload: Any) -> dict[str, Any]:
+        definition = self._defs.get((event_type, version))
+        if definition is None:
+            raise UnknownEventType(event_type, version)
+        # Unknown payload fields are dropped, not refused: newer producers may add optional fields.
+        schema = definition.schema(unknown=ma.EXCLUDE)
+        try:
+            return schema.dump(schema.load(payload))
+        except ma.ValidationError as exc:
+            raise InvalidEvent(f"payload of {event_type} v{version} is invalid", exc.normalized_messages()) from exc
+
+    def prepare(self, envelope: Envelope) -> Envelope:
+        """Validate an outgoing event; it must be in the newest version of its type."""
+        latest = self.latest(envelope.event_type)
+        if envelope.schema_version != latest.version:
+            raise InvalidEvent(
+                f"{envelope.event_type} must be published as version {latest.version}, not {envelope.schema_version}"
+            )
+        payload = self.validate_payload(envelope.event_type, envelope.schema_version, envelope.payload)
+        prepared = envelope.with_payload(payload, envelope.schema_version)
+        prepared.to_dict()  # validates the envelope itself
+        return prepared
+
+    def read(self, envelope: Envelope) -> Envelope:
+        """Validate an incoming event in its own version, then upcast it to the newest one."""
+        payload = self.validate_payload(envelope.event_type, envelope.schema_version, envelope.payload)
+        version = envelope.schema_version
+        latest = self.latest(envelope.event_type).version
+        while version < latest:
+            version += 1
+            upcast = self._defs[(envelope.event_type, version)].upcast_from_previous
+            assert upcast is not None  # enforced by register()
+            payload = self.validate_payload(envelope.event_type, version, upcast(payload))
+        return envelope.with_payload(payload, version)
+
+    def key_of(self, envelope: Envelope) -> str:
+        definition = self._defs[(envelope.event_type, envelope.schema_version)]
+        value = envelope.payload.get(definition.key)
+        return str(value) if value not in (None, "") else envelope.aggregate_id
+
+    def topic_of(self, event_type: str) -> str:
+        return self.latest(event_type).topic

@@ -1,0 +1,128 @@
+"""The envelope every integration event travels in, and its marshmallow schema.
+
+Wire format: one JSON object per Kafka message value (UTF-8). Readers are tolerant: unknown
+envelope fields are ignored, so producers may add optional fields without breaking anyone.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+
+class InvalidEvent(ValueError):
+    """A message that is not a valid event: bad JSON, a broken envelope or payload."""
+
+    def __init__(self, reason: str, errors: dict[str, Any] | None = None) -> None:
+        super().__init__(reason if errors is None else f"{reason}: {json.dumps(errors, sort_keys=True)}")
+        self.reason = reason
+        self.errors = errors or {}
+
+
+def _utc(value: datetime) -> None:
+    if value.utcoffset() != UTC.utcoffset(None):
+        raise ma.ValidationError("occurred_at must be in UTC (offset +00:00 or Z).")
+
+
+class EnvelopeSchema(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE  # tolerant reader
+
+    event_id = fields.UUID(required=True)
+    event_type = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    schema_version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    occurred_at = fields.AwareDateTime(required=True, format="iso", validate=_utc)
+    producer = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    tenant = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    aggregate_id = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    aggregate_version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    correlation_id = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    causation_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    payload = fields.Dict(keys=fields.String(), required=True)
+
+
+_SCHEMA = EnvelopeSchema()
+
+
+@dataclass(frozen=True)
+class Envelope:
+    event_id: str
+    event_type: str
+    schema_version: int
+    occurred_at: datetime
+    producer: str
+    tenant: str
+    aggregate_id: str
+    aggregate_version: int
+    correlation_id: str
+    causation_id: str | None
+    payload: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def new(
+        cls,
+        *,
+        event_type: str,
+        schema_version: int,
+        producer: str,
+        tenant: str,
+        aggregate_id: str,
+        aggregate_version: int,
+        payload: dict[str, Any],
+        correlation_id: str,
+        causation_id: str | None = None,
+        occurred_at: datetime | None = None,
+    ) -> Envelope:
+        return cls(
+            event_id=str(uuid.uuid4()),
+            event_type=event_type,
+            schema_version=schema_version,
+            occurred_at=occurred_at or datetime.now(UTC),
+            producer=producer,
+            tenant=tenant,
+            aggregate_id=aggregate_id,
+            aggregate_version=aggregate_version,
+            correlation_id=correlation_id,
+            causation_id=causation_id,
+            payload=payload,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        data = _SCHEMA.dump(asdict(self))
+        errors = _SCHEMA.validate(data)
+        if errors:
+            raise InvalidEvent("envelope is invalid", errors)
+        return data
+
+    def to_json(self) -> bytes:
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False).encode()
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Envelope:
+        if not isinstance(data, dict):
+            raise InvalidEvent("an event must be a JSON object")
+        try:
+            loaded = _SCHEMA.load(data)
+        except ma.ValidationError as exc:
+            raise InvalidEvent("envelope is invalid", exc.normalized_messages()) from exc
+        loaded["event_id"] = str(loaded["event_id"])
+        return cls(**loaded)
+
+    @classmethod
+    def from_json(cls, raw: bytes | str | None) -> Envelope:
+        if raw is None:
+            raise InvalidEvent("message has no value")
+        try:
+            data = json.loads(raw)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise InvalidEvent(f"message value is not valid JSON ({exc})") from exc
+        return cls.from_dict(data)
+
+    def with_payload(self, payload: dict[str, Any], schema_version: int) -> Envelope:
+        return Envelope(**{**asdict(self), "payload": payload, "schema_version": schema_version})

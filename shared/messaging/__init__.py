@@ -1,0 +1,1 @@
+"""Kafka adapters: producer/consumer settings, topic provisioning, outbox relay, idempotent consumer."""

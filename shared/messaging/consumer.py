@@ -1,0 +1,216 @@
+"""Idempotent consumer with a dead-letter topic.
+
+For each record: decode and validate the envelope, upcast it through the catalog, then run the
+handler in a unit of work that also records the event id as processed — one transaction. Offsets
+are committed to Kafka only after that transaction committed. A redelivered event id is skipped.
+
+Failures:
+- the message is not a valid event (bad JSON, envelope or payload, unknown type), or the handler
+  refuses it with a DomainError: permanent; it goes to `<topic>.dlq` at once;
+- the service's database is unreachable: nothing is acknowledged, the partitions are rewound and
+  the consumer backs off until it is back (no event is dead-lettered for an outage);
+- anything else: retried up to `max_attempts` with backoff, then dead-lettered with the count.
+The consumer keeps going after a dead-letter.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from kafka import KafkaConsumer, KafkaProducer
+from kafka.errors import CommitFailedError
+from kafka.structs import OffsetAndMetadata, TopicPartition
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+
+from shared.context import Trace, traced
+from shared.contracts import dlq_topic
+from shared.errors import DomainError
+from shared.events import Envelope, EventCatalog, InvalidEvent
+from shared.storage.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[UnitOfWork, Envelope], None]
+
+
+class BackendUnavailable(Exception):
+    """The service's own database cannot be reached; retry the same record later."""
+
+
+class Record(Protocol):
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+    headers: list[tuple[str, bytes]] | None
+
+
+@dataclass
+class Outcome:
+    status: str  # processed | duplicate | ignored | dead_lettered
+    event_type: str | None = None
+    reason: str | None = None
+
+
+class IdempotentConsumer:
+    def __init__(
+        self,
+        *,
+        name: str,
+        catalog: EventCatalog,
+        handlers: Mapping[str, Handler],
+        uow_factory: Callable[[], UnitOfWork],
+        dlq_producer: KafkaProducer,
+        max_attempts: int = 3,
+        retry_backoff_s: float = 0.2,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        unknown = set(handlers) - {d.event_type for d in catalog.definitions()}
+        if unknown:
+            raise ValueError(f"handlers for event types not in the catalog: {sorted(unknown)}")
+        self.name = name
+        self._catalog = catalog
+        self._handlers = dict(handlers)
+        self._uow_factory = uow_factory
+        self._dlq_producer = dlq_producer
+        self._max_attempts = max(1, max_attempts)
+        self._retry_backoff_s = retry_backoff_s
+        self._sleep = sleep
+
+    # --- one record -------------------------------------------------------------------------
+
+    def handle(self, record: Record) -> Outcome:
+        """Process one record to a final outcome, or raise BackendUnavailable."""
+        try:
+            envelope = self._catalog.read(Envelope.from_json(record.value))
+        except InvalidEvent as exc:
+            return self._dead_letter(record, f"invalid event: {exc}", attempts=1)
+
+        handler = self._handlers.get(envelope.event_type)
+        if handler is None:
+            return Outcome("ignored", envelope.event_type)
+
+        trace = Trace(correlation_id=envelope.correlation_id, causation_id=envelope.event_id)
+        for attempt in range(1, self._max_attempts + 1):
+            try:
+                with traced(trace):
+                    return self._process(record, envelope, handler)
+            except (OperationalError, InterfaceError) as exc:
+                raise BackendUnavailable(str(exc)) from exc
+            except DomainError as exc:
+                return self._dead_letter(
+                    record, f"refused by handler: {exc.code}: {exc}", attempts=attempt, event_type=envelope.event_type
+                )
+            except Exception as exc:  # noqa: BLE001 - any other failure is retried, then dead-lettered
+                log.warning(
+                    "consumer %s: %s at %s-%d@%d failed (attempt %d/%d): %s",
+                    self.name,
+                    envelope.event_type,
+                    record.topic,
+                    record.partition,
+                    record.offset,
+                    attempt,
+                    self._max_attempts,
+                    exc,
+                )
+                if attempt == self._max_attempts:
+                    reason = "".join(traceback.format_exception_only(exc)).strip()
+                    return self._dead_letter(
+                        record, f"handler failed: {reason}", attempts=attempt, event_type=envelope.event_type
+                    )
+                self._sleep(self._retry_backoff_s * 2 ** (attempt - 1))
+        raise AssertionError("unreachable")
+
+    def _process(self, record: Record, envelope: Envelope, handler: Handler) -> Outcome:
+        with self._uow_factory() as uow:
+            if uow.inbox.seen(self.name, envelope.event_id):
+                return Outcome("duplicate", envelope.event_type)
+            handler(uow, envelope)
+            uow.inbox.record(self.name, envelope, record.topic, record.partition, record.offset)
+            try:
+                uow.commit()
+            except IntegrityError:
+                # Another copy of this consumer recorded the same event id first (a rebalance).
+                if self._already_processed(envelope.event_id):
+                    return Outcome("duplicate", envelope.event_type)
+                raise
+        return Outcome("processed", envelope.event_type)
+
+    def _already_processed(self, event_id: str) -> bool:
+        with self._uow_factory() as uow:
+            return uow.inbox.seen(self.name, event_id)
+
+    def _dead_letter(self, record: Record, reason: str, *, attempts: int, event_type: str | None = None) -> Outcome:
+        headers = [(k, v) for k, v in (record.headers or []) if not k.startswith("dlq.")]
+        headers += [
+            ("dlq.source.topic", record.topic.encode()),
+            ("dlq.source.partition", str(record.partition).encode()),
+            ("dlq.source.offset", str(record.offset).encode()),
+            ("dlq.consumer", self.name.encode()),
+            ("dlq.error", reason[:4000].encode()),
+            ("dlq.attempts", str(attempts).encode()),
+            ("dlq.failed_at", datetime.now(UTC).isoformat().encode()),
+        ]
+        future = self._dlq_producer.send(dlq_topic(record.topic), key=record.key, value=record.value, headers=headers)
+        try:
+            future.get(timeout=60)
+        except Exception as exc:  # the offset must not move past a record we could not park
+            raise BackendUnavailable(f"dead-letter publish failed: {exc}") from exc
+        log.error(
+            "consumer %s: dead-lettered %s-%d@%d after %d attempt(s): %s",
+            self.name,
+            record.topic,
+            record.partition,
+            record.offset,
+            attempts,
+            reason,
+        )
+        return Outcome("dead_lettered", event_type, reason)
+
+    # --- the poll loop ----------------------------------------------------------------------
+
+    def poll_once(self, consumer: KafkaConsumer, timeout_ms: int = 500) -> list[Outcome]:
+        """Process one poll's batch; commit the offsets of every record that reached an outcome."""
+        batch: dict[TopicPartition, list[Any]] = consumer.poll(timeout_ms=timeout_ms)
+        outcomes: list[Outcome] = []
+        done: dict[TopicPartition, int] = {}
+        try:
+            for tp, records in batch.items():
+                for record in records:
+                    outcomes.append(self.handle(record))
+                    done[tp] = record.offset + 1
+        except BackendUnavailable:
+            self._commit(consumer, done)
+            for tp, records in batch.items():  # rewind to the first record without an outcome
+                consumer.seek(tp, done.get(tp, records[0].offset))
+            raise
+        self._commit(consumer, done)
+        return outcomes
+
+    def _commit(self, consumer: KafkaConsumer, done: dict[TopicPartition, int]) -> None:
+        if not done:
+            return
+        try:
+            consumer.commit({tp: OffsetAndMetadata(offset, "", -1) for tp, offset in done.items()})
+        except CommitFailedError as exc:
+            # The group rebalanced; the new owner re-reads these records and the inbox skips them.
+            log.warning("consumer %s: offset commit failed after a rebalance: %s", self.name, exc)
+
+    def run(self, consumer: KafkaConsumer, stop: threading.Event, max_backoff_s: float = 30.0) -> None:
+        backoff = 0.5
+        while not stop.is_set():
+            try:
+                self.poll_once(consumer)
+                backoff = 0.5
+            except BackendUnavailable as exc:
+                log.error("consumer %s: database unavailable, retrying in %.1fs: %s", self.name, backoff, exc)
+                stop.wait(backoff)
+                backoff = min(backoff * 2, max_backoff_s)

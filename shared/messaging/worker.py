@@ -1,0 +1,94 @@
+"""A service's worker process: its consumer in the main thread, its outbox relay beside it.
+
+On SIGTERM or SIGINT the consumer finishes the batch in hand, commits, and the process exits
+after a last relay pass.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Iterable
+
+from kafka import KafkaProducer
+
+from shared.config import Settings
+from shared.contracts import dlq_topic
+from shared.messaging.consumer import IdempotentConsumer
+from shared.messaging.kafka import create_consumer, ensure_topics
+from shared.messaging.relay import OutboxRelay
+
+log = logging.getLogger(__name__)
+
+
+class Worker:
+    def __init__(
+        self,
+        settings: Settings,
+        relay: OutboxRelay,
+        producer: KafkaProducer,
+        consumer: IdempotentConsumer | None,
+        consumed_topics: Iterable[str],
+        produced_topics: Iterable[str],
+        relay_idle_s: float = 0.1,
+    ) -> None:
+        self.settings = settings
+        self.relay = relay
+        self.producer = producer
+        self.consumer = consumer
+        self.consumed_topics = sorted(set(consumed_topics))
+        self.produced_topics = sorted(set(produced_topics))
+        self.stop_event = threading.Event()
+        self._relay_idle_s = relay_idle_s
+
+    def provision_topics(self) -> None:
+        topics = {*self.consumed_topics, *self.produced_topics, *(dlq_topic(t) for t in self.consumed_topics)}
+        ensure_topics(self.settings.kafka_bootstrap_servers, topics, self.settings.topic_partitions)
+
+    def _relay_loop(self) -> None:
+        backoff = self._relay_idle_s
+        while not self.stop_event.is_set():
+            try:
+                sent = self.relay.publish_pending()
+                backoff = self._relay_idle_s
+            except Exception as exc:  # noqa: BLE001 - broker or database away: back off, keep going
+                log.error("outbox relay failed, retrying in %.1fs: %s", backoff, exc)
+                sent = 0
+                backoff = min(backoff * 2, 30.0)
+            if sent == 0:
+                self.stop_event.wait(backoff)
+
+    def install_signal_handlers(self) -> None:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: self.stop_event.set())
+
+    def run(self) -> None:
+        self.provision_topics()
+        relay_thread = threading.Thread(target=self._relay_loop, name="outbox-relay", daemon=True)
+        relay_thread.start()
+        log.info("worker %s started: consuming %s", self.settings.service, self.consumed_topics or "nothing")
+        try:
+            if self.consumer is not None and self.consumed_topics:
+                kafka_consumer = create_consumer(
+                    self.settings.kafka_bootstrap_servers,
+                    group_id=self.consumer.name,
+                    topics=self.consumed_topics,
+                    client_id=f"kinerja-{self.settings.service}-worker",
+                )
+                try:
+                    self.consumer.run(kafka_consumer, self.stop_event)
+                finally:
+                    kafka_consumer.close(autocommit=False)
+            else:
+                self.stop_event.wait()
+        finally:
+            self.stop_event.set()
+            relay_thread.join(timeout=30)
+            try:
+                self.relay.publish_pending()
+            except Exception as exc:  # noqa: BLE001
+                log.warning("final outbox pass failed (rows stay for the next start): %s", exc)
+            self.producer.flush(timeout=30)
+            self.producer.close(timeout=30)
+            log.info("worker %s stopped", self.settings.service)

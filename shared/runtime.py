@@ -1,0 +1,126 @@
+"""Composition root shared by the services: one place that wires settings, database, eventing
+tables, unit of work, web app and worker for a service, so tests can build the same with other
+settings (another database, another broker)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import Engine, MetaData
+from sqlalchemy.orm import Session, sessionmaker
+
+from shared.config import Settings
+from shared.contracts import CATALOG, SERVICE_TOPICS
+from shared.events import EventCatalog
+from shared.logs import configure_logging
+from shared.messaging.consumer import Handler, IdempotentConsumer
+from shared.messaging.kafka import create_producer
+from shared.messaging.relay import OutboxRelay
+from shared.messaging.worker import Worker
+from shared.storage import migrations
+from shared.storage.database import create_db_engine, create_session_factory
+from shared.storage.tables import EventingTables
+from shared.storage.unit_of_work import UnitOfWork
+
+
+@dataclass
+class ServiceRuntime:
+    settings: Settings
+    metadata: MetaData
+    tables: EventingTables
+    versions_dir: Path
+    engine: Engine = field(init=False)
+    session_factory: sessionmaker[Session] = field(init=False)
+    catalog: EventCatalog = CATALOG
+
+    def __post_init__(self) -> None:
+        self.engine = create_db_engine(self.settings.database_url)
+        self.session_factory = create_session_factory(self.engine)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.session_factory, self.tables, self.catalog, producer=self.settings.service)
+
+    def migrate(self) -> None:
+        migrations.upgrade(self.engine, self.metadata, self.versions_dir, self.settings.service)
+
+    def build_worker(self, handlers: Mapping[str, Handler]) -> Worker:
+        service = self.settings.service
+        producer = create_producer(self.settings.kafka_bootstrap_servers, client_id=f"kinerja-{service}")
+        relay = OutboxRelay(
+            self.engine, self.tables.outbox, producer, lock_name=service, batch_size=self.settings.relay_batch_size
+        )
+        consumer = None
+        if handlers:
+            consumer = IdempotentConsumer(
+                name=f"kinerja-{service}",
+                catalog=self.catalog,
+                handlers=handlers,
+                uow_factory=self.uow,
+                dlq_producer=producer,
+                max_attempts=self.settings.consumer_max_attempts,
+            )
+        consumed = {self.catalog.topic_of(event_type) for event_type in handlers}
+        produced = {SERVICE_TOPICS[service]}
+        return Worker(self.settings, relay, producer, consumer, consumed_topics=consumed, produced_topics=produced)
+
+
+def run_service_cli(
+    service: str,
+    *,
+    create_runtime: Callable[[], ServiceRuntime],
+    create_app: Callable[[], Flask],
+    handlers: Callable[[ServiceRuntime], Mapping[str, Handler]],
+    argv: list[str] | None = None,
+) -> None:
+    """`python -m services.<name> {web,worker,migrate}`."""
+    parser = argparse.ArgumentParser(prog=f"python -m services.{service}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    web = sub.add_parser("web", help="serve the HTTP API with gunicorn")
+    web.add_argument("--bind", default=os.environ.get("BIND", "127.0.0.1:8000"))
+    web.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+    sub.add_parser("worker", help="consume events and relay the outbox")
+    sub.add_parser("migrate", help="upgrade the database schema to the newest version")
+    make = sub.add_parser("makemigration", help="developers: write a revision for changed tables")
+    make.add_argument("-m", "--message", required=True)
+    args = parser.parse_args(argv)
+    configure_logging(service)
+
+    if args.command == "migrate":
+        create_runtime().migrate()
+    elif args.command == "makemigration":
+        # Compare the tables with a scratch database at the newest revision.
+        with tempfile.TemporaryDirectory() as scratch:
+            os.environ["DATABASE_URL"] = f"sqlite:///{scratch}/schema.db"
+            runtime = create_runtime()
+            runtime.migrate()
+            migrations.autogenerate(runtime.engine, runtime.metadata, runtime.versions_dir, service, args.message)
+    elif args.command == "worker":
+        runtime = create_runtime()
+        worker = runtime.build_worker(handlers(runtime))
+        worker.install_signal_handlers()
+        worker.run()
+    else:
+        # gunicorn replaces this process; it imports the app factory in its workers.
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        os.execv(
+            str(gunicorn),
+            [
+                str(gunicorn),
+                "--bind",
+                args.bind,
+                "--workers",
+                str(args.workers),
+                "--graceful-timeout",
+                "20",
+                "--access-logfile",
+                "-",
+                f"services.{service}.bootstrap:create_app()",
+            ],
+        )

@@ -1,0 +1,83 @@
+"""Append-only event store with optimistic concurrency on (aggregate_id, version)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TypeVar
+
+from sqlalchemy import Table, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from shared.aggregate import Aggregate, DomainEvent
+from shared.context import current_trace
+from shared.errors import ConcurrencyConflict
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class EventStore:
+    def __init__(self, session: Session, table: Table) -> None:
+        self._session = session
+        self._table = table
+
+    def append(
+        self,
+        aggregate_type: str,
+        aggregate_id: str,
+        expected_version: int,
+        events: Iterable[DomainEvent],
+        *,
+        tenant: str,
+        actor: str | None = None,
+    ) -> int:
+        """Append events after `expected_version`; raise ConcurrencyConflict if it is taken."""
+        trace = current_trace()
+        rows = [
+            {
+                "aggregate_id": aggregate_id,
+                "version": expected_version + offset,
+                "aggregate_type": aggregate_type,
+                "event_type": event.event_type,
+                "data": event.data,
+                "occurred_at": event.occurred_at,
+                "tenant": tenant,
+                "correlation_id": trace.correlation_id,
+                "causation_id": trace.causation_id,
+                "actor": actor,
+            }
+            for offset, event in enumerate(events, start=1)
+        ]
+        if not rows:
+            return expected_version
+        # A savepoint keeps the surrounding transaction usable for reporting the conflict.
+        try:
+            with self._session.begin_nested():
+                self._session.execute(insert(self._table), rows)
+        except IntegrityError as exc:
+            raise ConcurrencyConflict(aggregate_id, expected_version) from exc
+        return expected_version + len(rows)
+
+    def load(self, aggregate_id: str) -> list[DomainEvent]:
+        t = self._table
+        result = self._session.execute(
+            select(t.c.event_type, t.c.data, t.c.occurred_at)
+            .where(t.c.aggregate_id == aggregate_id)
+            .order_by(t.c.version)
+        )
+        return [DomainEvent(row.event_type, row.data, row.occurred_at) for row in result]
+
+    def get(self, cls: type[A], aggregate_id: str) -> A | None:
+        events = self.load(aggregate_id)
+        return cls.rehydrate(aggregate_id, events) if events else None
+
+    def save(self, aggregate: Aggregate, *, tenant: str, actor: str | None = None) -> None:
+        self.append(
+            aggregate.aggregate_type,
+            aggregate.id,
+            aggregate.persisted_version,
+            aggregate.pending,
+            tenant=tenant,
+            actor=actor,
+        )
+        aggregate.pending = []

@@ -1,0 +1,37 @@
+"""Processed-event records: how a consumer recognises a redelivered event."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Table, insert, select
+from sqlalchemy.orm import Session
+
+from shared.events import Envelope
+
+
+class Inbox:
+    def __init__(self, session: Session, table: Table) -> None:
+        self._session = session
+        self._table = table
+
+    def seen(self, consumer: str, event_id: str) -> bool:
+        t = self._table
+        found = self._session.execute(
+            select(t.c.event_id).where(t.c.consumer == consumer, t.c.event_id == event_id)
+        ).first()
+        return found is not None
+
+    def record(self, consumer: str, envelope: Envelope, topic: str, partition: int, offset: int) -> None:
+        """Mark the event processed; a concurrent duplicate fails on the primary key at commit."""
+        self._session.execute(
+            insert(self._table).values(
+                consumer=consumer,
+                event_id=envelope.event_id,
+                event_type=envelope.event_type,
+                topic=topic,
+                partition=partition,
+                offset=offset,
+                processed_at=datetime.now(UTC),
+            )
+        )

@@ -1,0 +1,32 @@
+"""Transactional outbox: integration events are rows written in the state change's transaction."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Table, insert
+from sqlalchemy.orm import Session
+
+from shared.events import Envelope, EventCatalog
+
+
+class Outbox:
+    def __init__(self, session: Session, table: Table, catalog: EventCatalog) -> None:
+        self._session = session
+        self._table = table
+        self._catalog = catalog
+
+    def add(self, envelope: Envelope) -> Envelope:
+        """Validate the event against the contract and queue it; it is sent only if we commit."""
+        prepared = self._catalog.prepare(envelope)
+        self._session.execute(
+            insert(self._table).values(
+                event_id=prepared.event_id,
+                topic=self._catalog.topic_of(prepared.event_type),
+                message_key=self._catalog.key_of(prepared),
+                event_type=prepared.event_type,
+                value=prepared.to_json().decode(),
+                created_at=datetime.now(UTC),
+            )
+        )
+        return prepared

@@ -1,0 +1,84 @@
+"""Unit of work: one database transaction holding the state change and the events it publishes.
+
+Rolls back unless `commit()` is called, so an exception anywhere leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from shared.context import current_trace
+from shared.events import Envelope, EventCatalog
+from shared.storage.event_store import EventStore
+from shared.storage.inbox import Inbox
+from shared.storage.outbox import Outbox
+from shared.storage.tables import EventingTables
+
+
+class UnitOfWork:
+    session: Session
+    events: EventStore
+    outbox: Outbox
+    inbox: Inbox
+
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        tables: EventingTables,
+        catalog: EventCatalog,
+        producer: str,
+    ) -> None:
+        self._session_factory = session_factory
+        self._tables = tables
+        self._catalog = catalog
+        self.producer = producer
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._session_factory()
+        self.session.begin()
+        self.events = EventStore(self.session, self._tables.event_store)
+        self.outbox = Outbox(self.session, self._tables.outbox, self._catalog)
+        self.inbox = Inbox(self.session, self._tables.processed_events)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if self.session.in_transaction():
+                self.session.rollback()
+        finally:
+            self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def publish(
+        self,
+        event_type: str,
+        payload: dict[str, Any],
+        *,
+        tenant: str,
+        aggregate_id: str,
+        aggregate_version: int,
+    ) -> Envelope:
+        """Write an integration event to the outbox, in the newest version of its type."""
+        trace = current_trace()
+        envelope = Envelope.new(
+            event_type=event_type,
+            schema_version=self._catalog.latest(event_type).version,
+            producer=self.producer,
+            tenant=tenant,
+            aggregate_id=aggregate_id,
+            aggregate_version=aggregate_version,
+            payload=payload,
+            correlation_id=trace.correlation_id,
+            causation_id=trace.causation_id,
+        )
+        return self.outbox.add(envelope)
