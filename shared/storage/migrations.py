@@ -14,6 +14,7 @@ _ENV_DIR = Path(__file__).parent / "alembic"
 def alembic_config(engine: Engine, metadata: MetaData, versions_dir: Path, service: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(_ENV_DIR))
+    config.set_main_option("path_separator", "os")
     config.set_main_option("version_locations", str(versions_dir))
     config.set_main_option("version_table", f"alembic_version_{service}")
     config.attributes["target_metadata"] = metadata

@@ -1,0 +1,1 @@
+"""Local (non-Docker) Kafka and PostgreSQL servers for development runs and tests."""

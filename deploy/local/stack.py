@@ -1,0 +1,132 @@
+"""The whole system as local processes: for each service a migration, a web process (gunicorn)
+and a worker, each service on its own database, all on one Kafka broker.
+
+Used by `make run` (SQLite files under var/, a broker started here) and by the end-to-end tests
+(PostgreSQL databases and the test session's broker).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+REPO = Path(__file__).resolve().parents[2]
+SERVICES = ("planning", "evaluation", "rewards", "notifications")
+
+
+class StackError(RuntimeError):
+    pass
+
+
+@dataclass
+class ServiceProcess:
+    """One service: `migrate` once, then its web and worker processes."""
+
+    name: str
+    port: int
+    database_url: str
+    env: Mapping[str, str]
+    log_dir: Path
+    web_workers: int = 1
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _environment(self) -> dict[str, str]:
+        return {**os.environ, **self.env, "DATABASE_URL": self.database_url,
+                "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
+
+    def _spawn(self, role: str, *args: str) -> subprocess.Popen[bytes]:
+        log = (self.log_dir / f"{self.name}-{role}.log").open("ab")
+        return subprocess.Popen([sys.executable, "-m", f"services.{self.name}", *args], cwd=REPO,
+                                env=self._environment(), stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+
+    def migrate(self) -> None:
+        result = subprocess.run([sys.executable, "-m", f"services.{self.name}", "migrate"], cwd=REPO,
+                                env=self._environment(), capture_output=True, text=True, timeout=120, check=False)
+        if result.returncode != 0:
+            raise StackError(f"{self.name}: migration failed:\n{result.stdout}\n{result.stderr}")
+
+    def start(self) -> None:
+        self.processes["web"] = self._spawn("web", "web", "--bind", f"127.0.0.1:{self.port}",
+                                            "--workers", str(self.web_workers))
+        self.processes["worker"] = self._spawn("worker", "worker")
+
+    def wait_ready(self, deadline: float) -> None:
+        while time.monotonic() < deadline:
+            for role, process in self.processes.items():
+                if process.poll() is not None:
+                    raise StackError(f"{self.name} {role} exited with {process.returncode}; "
+                                     f"see {self.log_dir / f'{self.name}-{role}.log'}")
+            with (
+                contextlib.suppress(urllib.error.URLError, ConnectionError, TimeoutError),
+                urllib.request.urlopen(f"{self.url}/readyz", timeout=2) as response,  # noqa: S310 - our own URL
+            ):
+                if response.status == 200:
+                    return
+            time.sleep(0.2)
+        raise StackError(f"{self.name} did not become ready at {self.url}/readyz")
+
+    def stop(self, timeout: float = 20.0) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes.values():
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(5)
+        self.processes.clear()
+
+
+class LocalStack:
+    """All four services against one broker; `database_urls` maps each service to its own database."""
+
+    def __init__(self, *, kafka_bootstrap: str, database_urls: Mapping[str, str], ports: Mapping[str, int],
+                 log_dir: Path, env: Mapping[str, str] | None = None) -> None:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        common = {"KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, **(env or {})}
+        self.services = {name: ServiceProcess(name, ports[name], database_urls[name], common, log_dir)
+                         for name in SERVICES}
+
+    def url(self, service: str) -> str:
+        return self.services[service].url
+
+    def start(self, timeout: float = 90.0) -> LocalStack:
+        try:
+            for service in self.services.values():
+                service.migrate()
+            for service in self.services.values():
+                service.start()
+            deadline = time.monotonic() + timeout
+            for service in self.services.values():
+                service.wait_ready(deadline)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        for service in self.services.values():
+            service.stop()
+
+    def __enter__(self) -> LocalStack:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()

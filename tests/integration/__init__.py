@@ -1,0 +1,1 @@
+"""Integration tests against real Kafka and PostgreSQL."""

@@ -1,0 +1,39 @@
+"""Helpers for integration tests: fresh topics and reading back what is on them."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from kafka import KafkaConsumer
+from kafka.consumer.fetcher import ConsumerRecord
+
+from shared.messaging.kafka import ensure_topics
+
+
+def fresh_topic(bootstrap: str, prefix: str, partitions: int = 3) -> str:
+    topic = f"test.{prefix}.{uuid.uuid4().hex[:10]}"
+    ensure_topics(bootstrap, [topic, f"{topic}.dlq"], partitions)
+    return topic
+
+
+def read_all(bootstrap: str, topic: str, expected: int, timeout_s: float = 30.0,
+             settle_s: float = 1.0) -> list[ConsumerRecord]:
+    """Read a topic from the start until `expected` records arrived and nothing more came for `settle_s`."""
+    consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest",
+                             enable_auto_commit=False, consumer_timeout_ms=500)
+    records: list[ConsumerRecord] = []
+    deadline = time.monotonic() + timeout_s
+    quiet_since = time.monotonic()
+    try:
+        while time.monotonic() < deadline:
+            batch = consumer.poll(timeout_ms=300)
+            got = [r for rs in batch.values() for r in rs]
+            records += got
+            if got:
+                quiet_since = time.monotonic()
+            elif len(records) >= expected and time.monotonic() - quiet_since >= settle_s:
+                break
+    finally:
+        consumer.close()
+    return records
