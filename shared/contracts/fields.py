@@ -28,5 +28,6 @@ def text(max_length: int, **kwargs: Any) -> fields.String:
     return fields.String(validate=validate.Length(min=1, max=max_length), **kwargs)
 
 
-def year_field(**kwargs: Any) -> fields.Integer:
-    return fields.Integer(strict=True, validate=validate.Range(min=2000, max=2100), **kwargs)
+def year_field(*, strict: bool = True, **kwargs: Any) -> fields.Integer:
+    """A period year. Strict (a JSON number, not "2026") in bodies; pass strict=False for query strings."""
+    return fields.Integer(strict=strict, validate=validate.Range(min=2000, max=2100), **kwargs)

@@ -56,7 +56,7 @@ class ProgressIn(ma.Schema):
 class SkpQuery(ma.Schema):
     nip = nip_field()
     atasan_nip = nip_field()
-    period_year = year_field()
+    period_year = year_field(strict=False)
     status = fields.String(validate=validate.OneOf(["draft", "submitted", "approved", "returned"]))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0))

@@ -203,6 +203,10 @@ def test_atasan_lists_subordinates_plans(api) -> None:
     listed = client.get(f"/api/v1/skp?atasan_nip={ATASAN}", headers=auth(ATASAN, "atasan")).json
     assert [s["nip"] for s in listed] == [EMPLOYEE]
     assert client.get(f"/api/v1/skp?nip={EMPLOYEE}", headers=auth(OTHER)).status_code == 403
+    by_year = client.get(f"/api/v1/skp?atasan_nip={ATASAN}&period_year=2026", headers=auth(ATASAN, "atasan"))
+    assert [s["period_year"] for s in by_year.json] == [2026]
+    assert client.get(f"/api/v1/skp?atasan_nip={ATASAN}&period_year=2025", headers=auth(ATASAN, "atasan")).json == []
+    assert client.get("/api/v1/skp?period_year=dua", headers=auth(EMPLOYEE)).status_code == 422
 
 
 def test_health_and_openapi_need_no_token(api) -> None:

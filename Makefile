@@ -1,0 +1,28 @@
+# The two commands of the README's quick start:
+#   make run    the whole system locally (Kafka, four services' web + worker, SQLite stores)
+#   make test   the whole test suite (lint, architecture, unit, contract, integration, end-to-end)
+# Each installs what it needs first (deploy/local/install.sh).
+
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test install lint clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt deploy/local/install.sh
+	bash deploy/local/install.sh
+	touch $@
+
+run: install
+	$(PY) -m deploy.local.run
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: install lint
+	$(VENV)/bin/pytest
+
+clean:
+	rm -rf var .pytest_cache
