@@ -1,0 +1,1 @@
+"""Evaluation: assessments (BerAKHLAK behaviour) and evaluations (ratings, predikat, explanation)."""

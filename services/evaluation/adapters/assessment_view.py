@@ -1,0 +1,48 @@
+"""The assessments read model, written in the same transaction as the Assessment's event."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.evaluation.adapters.tables import assessments
+from services.evaluation.domain.assessment import Assessment
+from shared.contracts.vocabulary import AssessmentSource
+from shared.storage.upsert import upsert as upsert_row
+
+
+def upsert(session: Session, assessment: Assessment) -> None:
+    row = {
+        "assessment_id": assessment.id,
+        "tenant": assessment.tenant,
+        **{k: v for k, v in assessment.payload().items() if k != "assessment_id"},
+        "recorded_at": datetime.now(UTC),
+    }
+    upsert_row(session, assessments, row, key=["assessment_id"])
+
+
+def find(session: Session, assessment_id: str) -> dict[str, Any] | None:
+    found = session.execute(select(assessments).where(assessments.c.assessment_id == assessment_id)).mappings().first()
+    return dict(found) if found else None
+
+
+def atasan_assessment(
+    session: Session, tenant: str, nip: str, period_year: int, atasan_nip: str
+) -> dict[str, Any] | None:
+    """The atasan assessment to evaluate with: the current atasan's, else the latest by any atasan
+    (the plan's atasan may have changed after assessing)."""
+    query = (
+        select(assessments)
+        .where(
+            assessments.c.tenant == tenant,
+            assessments.c.nip == nip,
+            assessments.c.period_year == period_year,
+            assessments.c.source == AssessmentSource.ATASAN.value,
+        )
+        .order_by(assessments.c.recorded_at.desc())
+    )
+    rows = [dict(row) for row in session.execute(query).mappings()]
+    return next((r for r in rows if r["assessor_nip"] == atasan_nip), rows[0] if rows else None)

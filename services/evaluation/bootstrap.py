@@ -1,0 +1,41 @@
+"""Evaluation's composition root: builds the runtime, the web app and the worker's handlers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import Flask
+
+from services.evaluation.adapters.tables import MIGRATIONS, eventing, metadata
+from services.evaluation.entrypoints.api import create_blueprint
+from services.evaluation.service_layer import projections
+from shared.config import Settings
+from shared.messaging.consumer import Handler
+from shared.runtime import ServiceRuntime
+from shared.web import create_service_app
+
+SERVICE = "evaluation"
+
+
+def create_runtime(settings: Settings | None = None) -> ServiceRuntime:
+    return ServiceRuntime(settings or Settings.from_env(SERVICE), metadata, eventing, MIGRATIONS)
+
+
+def create_app(runtime: ServiceRuntime | None = None) -> Flask:
+    runtime = runtime or create_runtime()
+    return create_service_app(
+        runtime.settings,
+        title="Kinerja — Evaluation",
+        version="1.0.0",
+        engine=runtime.engine,
+        description="BerAKHLAK assessments and evaluations: rating hasil kerja, rating perilaku kerja, predikat.",
+        register=lambda _app, api: api.register_blueprint(create_blueprint(runtime.uow)),
+    )
+
+
+def event_handlers(_runtime: ServiceRuntime) -> Mapping[str, Handler]:
+    """Planning's events build evaluation's own copy of approved plans and realisasi."""
+    return {
+        "plan.approved": projections.on_plan_approved,
+        "progress.reported": projections.on_progress_reported,
+    }

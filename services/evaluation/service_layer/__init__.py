@@ -1,0 +1,1 @@
+"""service layer of the evaluation service."""
