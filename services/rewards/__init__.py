@@ -1,0 +1,1 @@
+"""Rewards: consequences of annual evaluations — incentive, awards, promotion eligibility, pembinaan."""

@@ -1,0 +1,1 @@
+"""adapters layer of the rewards service."""

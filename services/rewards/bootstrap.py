@@ -1,0 +1,48 @@
+"""Rewards' composition root: builds the runtime, the web app and the worker's handlers.
+
+The policies are loaded and validated here, when a web or worker process starts: a broken
+policy file stops the start with a `PolicyError` instead of failing on the first event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import Flask
+
+from services.rewards.adapters.policies import load_policies
+from services.rewards.adapters.tables import MIGRATIONS, eventing, metadata
+from services.rewards.entrypoints.api import create_decisions_blueprint, create_policies_blueprint
+from services.rewards.service_layer.handlers import evaluation_completed_handler
+from shared.config import Settings
+from shared.messaging.consumer import Handler
+from shared.runtime import ServiceRuntime
+from shared.web import ServiceApi, create_service_app
+
+SERVICE = "rewards"
+
+
+def create_runtime(settings: Settings | None = None) -> ServiceRuntime:
+    return ServiceRuntime(settings or Settings.from_env(SERVICE), metadata, eventing, MIGRATIONS)
+
+
+def create_app(runtime: ServiceRuntime | None = None) -> Flask:
+    runtime = runtime or create_runtime()
+    policies = load_policies()
+
+    def register(_app: Flask, api: ServiceApi) -> None:
+        api.register_blueprint(create_decisions_blueprint(runtime.uow))
+        api.register_blueprint(create_policies_blueprint(policies))
+
+    return create_service_app(
+        runtime.settings,
+        title="Kinerja — Rewards",
+        version="1.0.0",
+        engine=runtime.engine,
+        description="Follow-up of annual evaluations: incentive, awards, promotion eligibility and pembinaan.",
+        register=register,
+    )
+
+
+def event_handlers(_runtime: ServiceRuntime) -> Mapping[str, Handler]:
+    return {"evaluation.completed": evaluation_completed_handler(load_policies())}
