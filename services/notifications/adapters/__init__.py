@@ -1,0 +1,1 @@
+"""adapters layer of the notifications service."""

@@ -1,0 +1,111 @@
+"""Real event payloads and envelopes for the notifications unit tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.contracts import CATALOG
+from shared.events import Envelope
+
+TENANT = "1671"
+EMPLOYEE = "198503302010011002"
+ATASAN = "197001012000031001"
+OTHER = "199001012015032003"
+
+PAYLOADS: dict[str, dict[str, Any]] = {
+    "plan.submitted": {
+        "skp_id": f"skp-{EMPLOYEE}-2026",
+        "nip": EMPLOYEE,
+        "employee_name": "Siti Aminah",
+        "atasan_nip": ATASAN,
+        "atasan_name": "Budi Santoso",
+        "unit": "Puskesmas Sukarami",
+        "period_year": 2026,
+        "rhk": [
+            {
+                "rhk_id": "r1",
+                "description": "Pelayanan pasien",
+                "kind": "utama",
+                "intervenes_rhk_id": None,
+                "iki": [
+                    {
+                        "iki_id": "i1",
+                        "indicator": "Pasien dilayani",
+                        "aspect": "kuantitas",
+                        "target": 1200,
+                        "unit": "pasien",
+                        "direction": "higher_is_better",
+                    }
+                ],
+            }
+        ],
+    },
+    "plan.returned": {
+        "skp_id": f"skp-{EMPLOYEE}-2026",
+        "nip": EMPLOYEE,
+        "employee_name": "Siti Aminah",
+        "period_year": 2026,
+        "returned_by": ATASAN,
+        "reason": "Target IKI terlalu rendah dibanding tahun lalu",
+    },
+    "evaluation.completed": {
+        "evaluation_id": "ev-1",
+        "nip": EMPLOYEE,
+        "employee_name": "Siti Aminah",
+        "atasan_nip": ATASAN,
+        "unit": "Puskesmas Sukarami",
+        "period_year": 2026,
+        "period": "annual",
+        "rating_hasil_kerja": "di_atas_ekspektasi",
+        "rating_perilaku_kerja": "sesuai_ekspektasi",
+        "predikat": "baik",
+        "breakdown": [],
+        "explanation": ["Sebagian besar hasil kerja di atas ekspektasi."],
+    },
+    "reward.granted": {
+        "decision_id": "d-1",
+        "evaluation_id": "ev-1",
+        "nip": EMPLOYEE,
+        "employee_name": "Siti Aminah",
+        "period_year": 2026,
+        "predikat": "sangat_baik",
+        "incentive_percentage": 100.0,
+        "awards": ["sertifikat_penghargaan", "prioritas_pelatihan"],
+        "promotion_eligible": True,
+        "policy_version": "1671-2026.1",
+    },
+    "coaching.assigned": {
+        "coaching_id": "c-1",
+        "evaluation_id": "ev-1",
+        "nip": EMPLOYEE,
+        "employee_name": "Siti Aminah",
+        "coach_nip": ATASAN,
+        "period_year": 2026,
+        "predikat": "butuh_perbaikan",
+        "incentive_percentage": 90.0,
+        "duration_months": 6,
+        "goals": ["Ketepatan waktu laporan", "Orientasi pelayanan"],
+        "policy_version": "1671-2026.1",
+    },
+}
+PAYLOADS["plan.approved"] = {**PAYLOADS["plan.submitted"], "approved_by": ATASAN}
+
+
+def payload(event_type: str, **changes: Any) -> dict[str, Any]:
+    return {**PAYLOADS[event_type], **changes}
+
+
+def envelope(event_type: str, tenant: str = TENANT, **changes: Any) -> Envelope:
+    """An event as the consumer hands it to a handler: validated against the contract."""
+    return CATALOG.read(
+        Envelope.new(
+            event_type=event_type,
+            schema_version=CATALOG.latest(event_type).version,
+            producer="test",
+            tenant=tenant,
+            aggregate_id="agg-1",
+            aggregate_version=1,
+            payload=payload(event_type, **changes),
+            correlation_id="corr-1",
+        )
+    )
