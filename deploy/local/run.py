@@ -24,8 +24,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m deploy.local.run", description=__doc__)
     parser.add_argument("--var-dir", type=Path, default=REPO / "var", help="state: databases, broker data, logs")
     parser.add_argument("--kafka-port", type=int, default=int(os.environ.get("KAFKA_PORT", "9092")))
-    parser.add_argument("--base-port", type=int, default=int(os.environ.get("BASE_PORT", "8001")),
-                        help="planning gets this port, evaluation the next, and so on")
+    parser.add_argument(
+        "--base-port",
+        type=int,
+        default=int(os.environ.get("BASE_PORT", "8001")),
+        help="planning gets this port, evaluation the next, and so on",
+    )
     args = parser.parse_args(argv)
     var = args.var_dir.resolve()
     ports = {name: args.base_port + i for i, name in enumerate(SERVICES)}
@@ -36,8 +40,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Starting Kafka (KRaft) on 127.0.0.1:{args.kafka_port} ...", flush=True)
     with KafkaBroker(data_dir=var / "kafka", port=args.kafka_port, log_file=var / "logs" / "kafka.log") as broker:
         databases = {name: f"sqlite:///{var / f'{name}.db'}" for name in SERVICES}
-        stack = LocalStack(kafka_bootstrap=broker.bootstrap_servers, database_urls=databases, ports=ports,
-                           log_dir=var / "logs", env={"KAFKA_TOPIC_PARTITIONS": "3"})
+        stack = LocalStack(
+            kafka_bootstrap=broker.bootstrap_servers,
+            database_urls=databases,
+            ports=ports,
+            log_dir=var / "logs",
+            env={"KAFKA_TOPIC_PARTITIONS": "3"},
+        )
         print("Starting planning, evaluation, rewards and notifications (web + worker each) ...", flush=True)
         try:
             stack.start()
@@ -48,8 +57,10 @@ def main(argv: list[str] | None = None) -> int:
             print("\nKinerja is running:")
             print(f"  Kafka          {broker.bootstrap_servers}")
             for name in SERVICES:
-                print(f"  {name:<14} {stack.url(name)}   (API docs: {stack.url(name)}/docs, "
-                      f"spec: {stack.url(name)}/openapi.json)")
+                print(
+                    f"  {name:<14} {stack.url(name)}   (API docs: {stack.url(name)}/docs, "
+                    f"spec: {stack.url(name)}/openapi.json)"
+                )
             print(f"  logs           {var / 'logs'}")
             print("\nA token for trying the APIs:")
             print("  .venv/bin/python -m shared.auth mint --nip 198503302010011002 --roles pegawai --tenant 1671")

@@ -45,32 +45,52 @@ class ServiceProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def _environment(self) -> dict[str, str]:
-        return {**os.environ, **self.env, "DATABASE_URL": self.database_url,
-                "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
+        return {
+            **os.environ,
+            **self.env,
+            "DATABASE_URL": self.database_url,
+            "PYTHONPATH": str(REPO),
+            "PYTHONUNBUFFERED": "1",
+        }
 
     def _spawn(self, role: str, *args: str) -> subprocess.Popen[bytes]:
         log = (self.log_dir / f"{self.name}-{role}.log").open("ab")
-        return subprocess.Popen([sys.executable, "-m", f"services.{self.name}", *args], cwd=REPO,
-                                env=self._environment(), stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        return subprocess.Popen(
+            [sys.executable, "-m", f"services.{self.name}", *args],
+            cwd=REPO,
+            env=self._environment(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def migrate(self) -> None:
-        result = subprocess.run([sys.executable, "-m", f"services.{self.name}", "migrate"], cwd=REPO,
-                                env=self._environment(), capture_output=True, text=True, timeout=120, check=False)
+        result = subprocess.run(
+            [sys.executable, "-m", f"services.{self.name}", "migrate"],
+            cwd=REPO,
+            env=self._environment(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         if result.returncode != 0:
             raise StackError(f"{self.name}: migration failed:\n{result.stdout}\n{result.stderr}")
 
     def start(self) -> None:
-        self.processes["web"] = self._spawn("web", "web", "--bind", f"127.0.0.1:{self.port}",
-                                            "--workers", str(self.web_workers))
+        self.processes["web"] = self._spawn(
+            "web", "web", "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.web_workers)
+        )
         self.processes["worker"] = self._spawn("worker", "worker")
 
     def wait_ready(self, deadline: float) -> None:
         while time.monotonic() < deadline:
             for role, process in self.processes.items():
                 if process.poll() is not None:
-                    raise StackError(f"{self.name} {role} exited with {process.returncode}; "
-                                     f"see {self.log_dir / f'{self.name}-{role}.log'}")
+                    raise StackError(
+                        f"{self.name} {role} exited with {process.returncode}; "
+                        f"see {self.log_dir / f'{self.name}-{role}.log'}"
+                    )
             with (
                 contextlib.suppress(urllib.error.URLError, ConnectionError, TimeoutError),
                 urllib.request.urlopen(f"{self.url}/readyz", timeout=2) as response,  # noqa: S310 - our own URL
@@ -96,12 +116,20 @@ class ServiceProcess:
 class LocalStack:
     """All four services against one broker; `database_urls` maps each service to its own database."""
 
-    def __init__(self, *, kafka_bootstrap: str, database_urls: Mapping[str, str], ports: Mapping[str, int],
-                 log_dir: Path, env: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        kafka_bootstrap: str,
+        database_urls: Mapping[str, str],
+        ports: Mapping[str, int],
+        log_dir: Path,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
         log_dir.mkdir(parents=True, exist_ok=True)
         common = {"KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, **(env or {})}
-        self.services = {name: ServiceProcess(name, ports[name], database_urls[name], common, log_dir)
-                         for name in SERVICES}
+        self.services = {
+            name: ServiceProcess(name, ports[name], database_urls[name], common, log_dir) for name in SERVICES
+        }
 
     def url(self, service: str) -> str:
         return self.services[service].url
@@ -127,6 +155,7 @@ class LocalStack:
     def __enter__(self) -> LocalStack:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()

@@ -31,8 +31,13 @@ def test_sample_round_trips_in_its_own_version(definition) -> None:
 @pytest.mark.parametrize("definition", DEFINITIONS, ids=lambda d: f"{d.event_type}.v{d.version}")
 def test_sample_reads_as_the_newest_version(definition) -> None:
     envelope = Envelope.new(
-        event_type=definition.event_type, schema_version=definition.version, producer="contract-test",
-        tenant="1671", aggregate_id="a-1", aggregate_version=1, correlation_id="c-1",
+        event_type=definition.event_type,
+        schema_version=definition.version,
+        producer="contract-test",
+        tenant="1671",
+        aggregate_id="a-1",
+        aggregate_version=1,
+        correlation_id="c-1",
         payload=sample(definition.event_type, definition.version),
     )
     wire = Envelope.from_json(envelope.to_json())

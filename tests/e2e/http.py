@@ -18,8 +18,9 @@ class Reply:
     headers: dict[str, str]
 
 
-def call(method: str, url: str, token: str | None = None, body: Any = None,
-         headers: dict[str, str] | None = None) -> Reply:
+def call(
+    method: str, url: str, token: str | None = None, body: Any = None, headers: dict[str, str] | None = None
+) -> Reply:
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(url, data=data, method=method)  # noqa: S310 - our own services
     request.add_header("Content-Type", "application/json")

@@ -24,8 +24,10 @@ pytestmark = pytest.mark.e2e
 
 TENANT = "1671"  # Kota Palembang
 SITI, ANDI, BUDI = "198503302010011002", "199104152019031005", "197001012000031001"
-BEHAVIOUR_SESUAI = {value: "sesuai_ekspektasi" for value in (
-    "berorientasi_pelayanan", "akuntabel", "kompeten", "harmonis", "loyal", "adaptif", "kolaboratif")}
+BEHAVIOUR_SESUAI = {
+    value: "sesuai_ekspektasi"
+    for value in ("berorientasi_pelayanan", "akuntabel", "kompeten", "harmonis", "loyal", "adaptif", "kolaboratif")
+}
 
 
 def free_ports(count: int) -> list[int]:
@@ -47,8 +49,9 @@ def stack(kafka_bootstrap: str, postgres, tmp_path_factory: pytest.TempPathFacto
     databases = {name: postgres.new_database(f"e2e_{name}") for name in SERVICES}
     ports = dict(zip(SERVICES, free_ports(len(SERVICES)), strict=True))
     env = {"JWT_SECRET": DEV_JWT_SECRET, "KAFKA_TOPIC_PARTITIONS": "3", "WEB_CONCURRENCY": "1"}
-    with LocalStack(kafka_bootstrap=kafka_bootstrap, database_urls=databases, ports=ports, log_dir=log_dir,
-                    env=env) as running:
+    with LocalStack(
+        kafka_bootstrap=kafka_bootstrap, database_urls=databases, ports=ports, log_dir=log_dir, env=env
+    ) as running:
         yield running
     for log in sorted(log_dir.glob("*.log")):  # shown by pytest only when a test failed
         print(f"--- {log.name} (last 30 lines)\n" + "\n".join(log.read_text(errors="replace").splitlines()[-30:]))
@@ -62,34 +65,66 @@ BUDI_TOKEN = TOKENS.mint(BUDI, ["pegawai", "atasan"], TENANT, name="Budi Santoso
 
 def plan(name: str) -> dict:
     return {
-        "period_year": 2026, "employee_name": name, "unit": "Puskesmas Sukarami",
+        "period_year": 2026,
+        "employee_name": name,
+        "unit": "Puskesmas Sukarami",
         "atasan": {"nip": BUDI, "name": "Budi Santoso"},
-        "rhk": [{"description": "Meningkatnya layanan kesehatan dasar", "kind": "utama",
-                 "iki": [{"indicator": "Pasien yang dilayani", "aspect": "kuantitas", "target": 1200,
-                          "unit": "pasien", "direction": "higher_is_better"},
-                         {"indicator": "Waktu tunggu rata-rata", "aspect": "waktu", "target": 30,
-                          "unit": "menit", "direction": "lower_is_better"}]}],
+        "rhk": [
+            {
+                "description": "Meningkatnya layanan kesehatan dasar",
+                "kind": "utama",
+                "iki": [
+                    {
+                        "indicator": "Pasien yang dilayani",
+                        "aspect": "kuantitas",
+                        "target": 1200,
+                        "unit": "pasien",
+                        "direction": "higher_is_better",
+                    },
+                    {
+                        "indicator": "Waktu tunggu rata-rata",
+                        "aspect": "waktu",
+                        "target": 30,
+                        "unit": "menit",
+                        "direction": "lower_is_better",
+                    },
+                ],
+            }
+        ],
     }
 
 
-def approved_plan(stack: LocalStack, token: str, name: str, realisasi: tuple[float, float],
-                  return_first: bool = False) -> dict:
+def approved_plan(
+    stack: LocalStack, token: str, name: str, realisasi: tuple[float, float], return_first: bool = False
+) -> dict:
     planning = stack.url("planning")
     created = call("POST", f"{planning}/api/v1/skp", token, plan(name))
     assert created.status == 201, created.body
     skp_id = created.body["skp_id"]
     assert call("POST", f"{planning}/api/v1/skp/{skp_id}/submit", token).body["status"] == "submitted"
     if return_first:
-        returned = call("POST", f"{planning}/api/v1/skp/{skp_id}/return", BUDI_TOKEN,
-                        {"reason": "Tambahkan IKI waktu tunggu yang terukur."})
+        returned = call(
+            "POST",
+            f"{planning}/api/v1/skp/{skp_id}/return",
+            BUDI_TOKEN,
+            {"reason": "Tambahkan IKI waktu tunggu yang terukur."},
+        )
         assert returned.body["status"] == "returned"
         assert call("POST", f"{planning}/api/v1/skp/{skp_id}/submit", token).body["status"] == "submitted"
     approved = call("POST", f"{planning}/api/v1/skp/{skp_id}/approve", BUDI_TOKEN)
     assert approved.body["status"] == "approved", approved.body
     for iki, value in zip(approved.body["rhk"][0]["iki"], realisasi, strict=True):
-        reported = call("POST", f"{planning}/api/v1/skp/{skp_id}/realisasi", token,
-                        {"quarter": 4, "iki_id": iki["iki_id"], "value": value,
-                         "evidence_url": "https://arsip.palembang.go.id/bukti/q4.pdf"})
+        reported = call(
+            "POST",
+            f"{planning}/api/v1/skp/{skp_id}/realisasi",
+            token,
+            {
+                "quarter": 4,
+                "iki_id": iki["iki_id"],
+                "value": value,
+                "evidence_url": "https://arsip.palembang.go.id/bukti/q4.pdf",
+            },
+        )
         assert reported.status == 200, reported.body
     return approved.body
 
@@ -97,15 +132,33 @@ def approved_plan(stack: LocalStack, token: str, name: str, realisasi: tuple[flo
 def evaluate(stack: LocalStack, nip: str, skp_id: str) -> dict:
     evaluation = stack.url("evaluation")
     # evaluation learns the plan and the realisasi only from planning's events
-    eventually(lambda: (r := call("GET", f"{evaluation}/api/v1/plans/{skp_id}", BUDI_TOKEN)).status == 200
-               and len(r.body.get("realisasi", [])) == 2, f"evaluation's projection of {skp_id}")
-    assessed = call("POST", f"{evaluation}/api/v1/assessments", BUDI_TOKEN,
-                    {"nip": nip, "period_year": 2026, "source": "atasan", "behaviour": BEHAVIOUR_SESUAI,
-                     "feedback": "Konsisten dan dapat diandalkan."})
+    eventually(
+        lambda: (
+            (r := call("GET", f"{evaluation}/api/v1/plans/{skp_id}", BUDI_TOKEN)).status == 200
+            and len(r.body.get("realisasi", [])) == 2
+        ),
+        f"evaluation's projection of {skp_id}",
+    )
+    assessed = call(
+        "POST",
+        f"{evaluation}/api/v1/assessments",
+        BUDI_TOKEN,
+        {
+            "nip": nip,
+            "period_year": 2026,
+            "source": "atasan",
+            "behaviour": BEHAVIOUR_SESUAI,
+            "feedback": "Konsisten dan dapat diandalkan.",
+        },
+    )
     assert assessed.status == 201, assessed.body
-    result = call("POST", f"{evaluation}/api/v1/evaluations", BUDI_TOKEN,
-                  {"nip": nip, "period_year": 2026, "period": "annual"},
-                  headers={"X-Correlation-ID": f"year-end-{nip}"})
+    result = call(
+        "POST",
+        f"{evaluation}/api/v1/evaluations",
+        BUDI_TOKEN,
+        {"nip": nip, "period_year": 2026, "period": "annual"},
+        headers={"X-Correlation-ID": f"year-end-{nip}"},
+    )
     assert result.status == 201, result.body
     return result.body
 
@@ -124,16 +177,19 @@ def test_strong_year_flows_to_a_reward_and_notices(stack: LocalStack) -> None:
     assert result["predikat"] == "baik"
     assert result["explanation"]
 
-    decisions = eventually(lambda: call("GET", f"{stack.url('rewards')}/api/v1/decisions?nip={SITI}",
-                                        SITI_TOKEN).body, "Siti's reward decision")
+    decisions = eventually(
+        lambda: call("GET", f"{stack.url('rewards')}/api/v1/decisions?nip={SITI}", SITI_TOKEN).body,
+        "Siti's reward decision",
+    )
     [decision] = decisions
     assert decision["kind"] == "reward"
     assert decision["incentive_percentage"] == 100
     assert decision["policy_version"]
 
     wanted = {"plan.returned", "plan.approved", "evaluation.completed", "reward.granted"}
-    notices = eventually(lambda: (n := inbox(stack, SITI_TOKEN)) and wanted <= {x["event_type"] for x in n} and n,
-                         "Siti's notices")
+    notices = eventually(
+        lambda: (n := inbox(stack, SITI_TOKEN)) and wanted <= {x["event_type"] for x in n} and n, "Siti's notices"
+    )
     by_type = {n["event_type"]: n for n in notices}
     assert "Tambahkan IKI waktu tunggu" in by_type["plan.returned"]["body"]
     evaluated = by_type["evaluation.completed"]
@@ -158,21 +214,31 @@ def test_weak_year_flows_to_coaching_for_employee_and_coach(stack: LocalStack) -
     assert result["rating_hasil_kerja"] == "di_bawah_ekspektasi"
     assert result["predikat"] == "butuh_perbaikan"
 
-    [decision] = eventually(lambda: call("GET", f"{stack.url('rewards')}/api/v1/decisions?nip={ANDI}",
-                                         ANDI_TOKEN).body, "Andi's coaching decision")
+    [decision] = eventually(
+        lambda: call("GET", f"{stack.url('rewards')}/api/v1/decisions?nip={ANDI}", ANDI_TOKEN).body,
+        "Andi's coaching decision",
+    )
     assert decision["kind"] == "coaching"
     assert decision["incentive_percentage"] == 90
 
-    eventually(lambda: any(n["event_type"] == "coaching.assigned" for n in inbox(stack, ANDI_TOKEN)),
-               "Andi's coaching notice")
-    coach_notice = eventually(lambda: [n for n in inbox(stack, BUDI_TOKEN) if n["event_type"] == "coaching.assigned"],
-                              "the coach's notice")
+    eventually(
+        lambda: any(n["event_type"] == "coaching.assigned" for n in inbox(stack, ANDI_TOKEN)), "Andi's coaching notice"
+    )
+    coach_notice = eventually(
+        lambda: [n for n in inbox(stack, BUDI_TOKEN) if n["event_type"] == "coaching.assigned"], "the coach's notice"
+    )
     assert "Andi Pratama" in coach_notice[0]["body"]
 
 
 def read_topic(bootstrap: str, topic: str) -> list[Envelope]:
-    consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest",
-                             enable_auto_commit=False, consumer_timeout_ms=3000)
+    consumer = KafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        consumer_timeout_ms=3000,
+    )
     try:
         return [Envelope.from_json(record.value) for record in consumer]
     finally:
@@ -180,22 +246,48 @@ def read_topic(bootstrap: str, topic: str) -> list[Envelope]:
 
 
 def test_the_topics_carry_the_chain_of_causes(stack: LocalStack, kafka_bootstrap: str) -> None:
-    eventually(lambda: len([e for e in read_topic(kafka_bootstrap, "kinerja.notifications.events")
-                            if e.payload["source_event_type"] == "reward.granted"]) >= 1,
-               "notice.delivered for the reward")
-    evaluations = [e for e in read_topic(kafka_bootstrap, "kinerja.evaluation.events")
-                   if e.event_type == "evaluation.completed" and e.payload["nip"] == SITI]
+    eventually(
+        lambda: (
+            len(
+                [
+                    e
+                    for e in read_topic(kafka_bootstrap, "kinerja.notifications.events")
+                    if e.payload["source_event_type"] == "reward.granted"
+                ]
+            )
+            >= 1
+        ),
+        "notice.delivered for the reward",
+    )
+    evaluations = [
+        e
+        for e in read_topic(kafka_bootstrap, "kinerja.evaluation.events")
+        if e.event_type == "evaluation.completed" and e.payload["nip"] == SITI
+    ]
     [completed] = evaluations
     assert completed.correlation_id == f"year-end-{SITI}"
-    [granted] = [e for e in read_topic(kafka_bootstrap, "kinerja.rewards.events")
-                 if e.event_type == "reward.granted" and e.payload["nip"] == SITI]
+    [granted] = [
+        e
+        for e in read_topic(kafka_bootstrap, "kinerja.rewards.events")
+        if e.event_type == "reward.granted" and e.payload["nip"] == SITI
+    ]
     assert granted.causation_id == completed.event_id
     assert granted.correlation_id == completed.correlation_id
-    delivered = [e for e in read_topic(kafka_bootstrap, "kinerja.notifications.events")
-                 if e.payload["source_event_id"] == granted.event_id]
+    delivered = [
+        e
+        for e in read_topic(kafka_bootstrap, "kinerja.notifications.events")
+        if e.payload["source_event_id"] == granted.event_id
+    ]
     assert [d.causation_id for d in delivered] == [granted.event_id]
-    planning_types = [e.event_type for e in read_topic(kafka_bootstrap, "kinerja.planning.events")
-                      if e.payload["nip"] == SITI]
-    assert planning_types == ["plan.submitted", "plan.returned", "plan.submitted", "plan.approved",
-                              "progress.reported", "progress.reported"]
+    planning_types = [
+        e.event_type for e in read_topic(kafka_bootstrap, "kinerja.planning.events") if e.payload["nip"] == SITI
+    ]
+    assert planning_types == [
+        "plan.submitted",
+        "plan.returned",
+        "plan.submitted",
+        "plan.approved",
+        "progress.reported",
+        "progress.reported",
+    ]
     assert all(json.dumps(e.payload) for e in evaluations)

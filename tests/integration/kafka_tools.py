@@ -17,11 +17,18 @@ def fresh_topic(bootstrap: str, prefix: str, partitions: int = 3) -> str:
     return topic
 
 
-def read_all(bootstrap: str, topic: str, expected: int, timeout_s: float = 30.0,
-             settle_s: float = 1.0) -> list[ConsumerRecord]:
+def read_all(
+    bootstrap: str, topic: str, expected: int, timeout_s: float = 30.0, settle_s: float = 1.0
+) -> list[ConsumerRecord]:
     """Read a topic from the start until `expected` records arrived and nothing more came for `settle_s`."""
-    consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest",
-                             enable_auto_commit=False, consumer_timeout_ms=500)
+    consumer = KafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        consumer_timeout_ms=500,
+    )
     records: list[ConsumerRecord] = []
     deadline = time.monotonic() + timeout_s
     quiet_since = time.monotonic()

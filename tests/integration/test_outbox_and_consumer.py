@@ -55,8 +55,12 @@ class Service:
 def service(postgres, kafka_bootstrap) -> Iterator[Service]:
     metadata = MetaData()
     tables = add_eventing_tables(metadata)
-    effects = Table("effects", metadata, Column("id", Integer, primary_key=True, autoincrement=True),
-                    Column("event_id", String(36), nullable=False))
+    effects = Table(
+        "effects",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("event_id", String(36), nullable=False),
+    )
     engine = create_db_engine(postgres.new_database("eventing"))
     metadata.create_all(engine)
     topic = fresh_topic(kafka_bootstrap, "eventing")
@@ -73,10 +77,20 @@ def producer(kafka_bootstrap) -> Iterator[KafkaProducer]:
 
 
 def publish(uow: UnitOfWork, nip: str, reason: str) -> Envelope:
-    return uow.publish("plan.returned", {"skp_id": f"skp-{nip}-2026", "nip": nip, "employee_name": "Siti",
-                                         "period_year": 2026, "returned_by": "197001012000031001",
-                                         "reason": reason},
-                       tenant="1671", aggregate_id=f"skp-{nip}-2026", aggregate_version=1)
+    return uow.publish(
+        "plan.returned",
+        {
+            "skp_id": f"skp-{nip}-2026",
+            "nip": nip,
+            "employee_name": "Siti",
+            "period_year": 2026,
+            "returned_by": "197001012000031001",
+            "reason": reason,
+        },
+        tenant="1671",
+        aggregate_id=f"skp-{nip}-2026",
+        aggregate_version=1,
+    )
 
 
 NIP_A, NIP_B = "198503302010011002", "199002022015032004"
@@ -118,8 +132,7 @@ class CrashAfterPublish(Exception):
     pass
 
 
-def test_crash_between_publish_and_mark_duplicates_and_the_consumer_dedupes(service, producer,
-                                                                            kafka_bootstrap) -> None:
+def test_crash_between_publish_and_mark_duplicates_and_the_consumer_dedupes(service, producer, kafka_bootstrap) -> None:
     with service.uow() as uow:
         event = publish(uow, NIP_A, "sent twice")
         uow.commit()
@@ -145,17 +158,29 @@ def test_crash_between_publish_and_mark_duplicates_and_the_consumer_dedupes(serv
     assert service.count(service.effects) == 1
 
 
-def run_consumer_until(service: Service, producer: KafkaProducer, bootstrap: str, done, group: str | None = None,
-                       timeout_s: float = 45.0, name: str | None = None):
+def run_consumer_until(
+    service: Service,
+    producer: KafkaProducer,
+    bootstrap: str,
+    done,
+    group: str | None = None,
+    timeout_s: float = 45.0,
+    name: str | None = None,
+):
     """Poll with an IdempotentConsumer called `name` (its inbox key) in Kafka group `group`."""
     group = group or f"g-{uuid.uuid4().hex[:8]}"
 
     def handler(uow: UnitOfWork, envelope: Envelope) -> None:
         uow.session.execute(insert(service.effects).values(event_id=envelope.event_id))
 
-    consumer = IdempotentConsumer(name=name or group, catalog=service.catalog,
-                                  handlers={"plan.returned": handler}, uow_factory=service.uow,
-                                  dlq_producer=producer, sleep=lambda _s: None)
+    consumer = IdempotentConsumer(
+        name=name or group,
+        catalog=service.catalog,
+        handlers={"plan.returned": handler},
+        uow_factory=service.uow,
+        dlq_producer=producer,
+        sleep=lambda _s: None,
+    )
     kafka_consumer = create_consumer(bootstrap, group, [service.topic], client_id="itest")
     outcomes = []
     deadline = time.monotonic() + timeout_s
@@ -212,8 +237,9 @@ def test_redelivery_after_lost_offset_commit_changes_nothing(service, producer, 
     assert [o.status for o in first] == ["processed"] * 5
     # A fresh Kafka group for the same consumer stands for offsets that were never committed
     # (a crash after our transaction, before the offset commit): all five arrive again.
-    again = run_consumer_until(service, producer, kafka_bootstrap, lambda o: len(o) >= 5, group=group + "-lost",
-                               name=group)
+    again = run_consumer_until(
+        service, producer, kafka_bootstrap, lambda o: len(o) >= 5, group=group + "-lost", name=group
+    )
     assert [o.status for o in again] == ["duplicate"] * 5
     assert service.count(service.effects) == 5
     assert service.count(service.tables.processed_events) == 5
@@ -227,8 +253,9 @@ def test_concurrent_appends_to_the_same_version_conflict_on_postgres(service) ->
         with service.uow() as uow:
             barrier.wait()
             try:
-                uow.events.append("counter", "c-1", 0, [DomainEvent("counter.added", {"amount": amount})],
-                                  tenant="1671")
+                uow.events.append(
+                    "counter", "c-1", 0, [DomainEvent("counter.added", {"amount": amount})], tenant="1671"
+                )
                 uow.commit()
                 results.append("ok")
             except ConcurrencyConflict:

@@ -17,14 +17,32 @@ from shared.errors import DomainError, Forbidden
 from shared.events import Envelope
 
 EMPLOYEE, ATASAN, OTHER = "198503302010011002", "197001012000031001", "199001012015032003"
-RHK = [{"description": "Pelayanan pasien", "kind": "utama",
-        "iki": [{"indicator": "Pasien dilayani", "aspect": "kuantitas", "target": 1200, "unit": "pasien",
-                 "direction": "higher_is_better"}]}]
+RHK = [
+    {
+        "description": "Pelayanan pasien",
+        "kind": "utama",
+        "iki": [
+            {
+                "indicator": "Pasien dilayani",
+                "aspect": "kuantitas",
+                "target": 1200,
+                "unit": "pasien",
+                "direction": "higher_is_better",
+            }
+        ],
+    }
+]
 
 
 def new_skp() -> Skp:
-    return Skp.draft(tenant="1671", owner=Person(EMPLOYEE, "Siti"), atasan=Person(ATASAN, "Budi"),
-                     unit="Puskesmas Sukarami", period_year=2026, rhk=RHK)
+    return Skp.draft(
+        tenant="1671",
+        owner=Person(EMPLOYEE, "Siti"),
+        atasan=Person(ATASAN, "Budi"),
+        unit="Puskesmas Sukarami",
+        period_year=2026,
+        rhk=RHK,
+    )
 
 
 def test_workflow_draft_submit_return_resubmit_approve() -> None:
@@ -37,7 +55,13 @@ def test_workflow_draft_submit_return_resubmit_approve() -> None:
     skp.approve(ATASAN)
     assert skp.status == SkpStatus.APPROVED
     assert [e.event_type for e in skp.pending] == [
-        "skp.drafted", "skp.submitted", "skp.returned", "skp.revised", "skp.submitted", "skp.approved"]
+        "skp.drafted",
+        "skp.submitted",
+        "skp.returned",
+        "skp.revised",
+        "skp.submitted",
+        "skp.approved",
+    ]
     rebuilt = Skp.rehydrate(skp.id, skp.pending)
     assert (rebuilt.status, rebuilt.version, rebuilt.rhk) == (SkpStatus.APPROVED, 6, skp.rhk)
 
@@ -70,8 +94,14 @@ def test_realisasi_only_on_an_approved_plan_and_a_known_iki() -> None:
 
 def test_atasan_cannot_be_the_employee() -> None:
     with pytest.raises(DomainError) as info:
-        Skp.draft(tenant="1671", owner=Person(EMPLOYEE, "Siti"), atasan=Person(EMPLOYEE, "Siti"),
-                  unit="U", period_year=2026, rhk=RHK)
+        Skp.draft(
+            tenant="1671",
+            owner=Person(EMPLOYEE, "Siti"),
+            atasan=Person(EMPLOYEE, "Siti"),
+            unit="U",
+            period_year=2026,
+            rhk=RHK,
+        )
     assert info.value.field == "atasan.nip"
 
 
@@ -94,13 +124,19 @@ def api(tmp_path):
 
 def outbox(runtime) -> list[dict]:
     with runtime.engine.connect() as conn:
-        rows = conn.execute(select(eventing.outbox.c.event_type, eventing.outbox.c.value)
-                            .order_by(eventing.outbox.c.id)).all()
+        rows = conn.execute(
+            select(eventing.outbox.c.event_type, eventing.outbox.c.value).order_by(eventing.outbox.c.id)
+        ).all()
     return [{"type": r.event_type, "envelope": Envelope.from_json(r.value)} for r in rows]
 
 
-BODY = {"period_year": 2026, "employee_name": "Siti", "unit": "Puskesmas Sukarami",
-        "atasan": {"nip": ATASAN, "name": "Budi"}, "rhk": RHK}
+BODY = {
+    "period_year": 2026,
+    "employee_name": "Siti",
+    "unit": "Puskesmas Sukarami",
+    "atasan": {"nip": ATASAN, "name": "Budi"},
+    "rhk": RHK,
+}
 
 
 def test_happy_path_publishes_plan_events_through_the_outbox(api) -> None:
@@ -112,8 +148,9 @@ def test_happy_path_publishes_plan_events_through_the_outbox(api) -> None:
     approved = client.post(f"/api/v1/skp/{skp_id}/approve", headers=auth(ATASAN, "pegawai", "atasan"))
     assert approved.json["status"] == "approved"
     iki_id = approved.json["rhk"][0]["iki"][0]["iki_id"]
-    reported = client.post(f"/api/v1/skp/{skp_id}/realisasi", json={"quarter": 4, "iki_id": iki_id, "value": 1300},
-                           headers=auth(EMPLOYEE))
+    reported = client.post(
+        f"/api/v1/skp/{skp_id}/realisasi", json={"quarter": 4, "iki_id": iki_id, "value": 1300}, headers=auth(EMPLOYEE)
+    )
     assert reported.status_code == 200
     events = outbox(runtime)
     assert [e["type"] for e in events] == ["plan.submitted", "plan.approved", "progress.reported"]

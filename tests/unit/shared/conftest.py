@@ -63,8 +63,13 @@ class FakeProducer:
         self.sent: list[dict[str, Any]] = []
         self.fail = fail
 
-    def send(self, topic: str, key: bytes | None = None, value: bytes | None = None,
-             headers: list[tuple[str, bytes]] | None = None) -> FakeFuture:
+    def send(
+        self,
+        topic: str,
+        key: bytes | None = None,
+        value: bytes | None = None,
+        headers: list[tuple[str, bytes]] | None = None,
+    ) -> FakeFuture:
         if self.fail:
             return FakeFuture(RuntimeError("broker unreachable"))
         self.sent.append({"topic": topic, "key": key, "value": value, "headers": dict(headers or [])})

@@ -17,13 +17,25 @@ TOPIC = "kinerja.planning.events"
 
 
 def returned_event() -> Envelope:
-    return CATALOG.prepare(Envelope.new(
-        event_type="plan.returned", schema_version=1, producer="planning", tenant="1671",
-        aggregate_id="skp-198503302010011002-2026", aggregate_version=3, correlation_id="c-1",
-        payload={"skp_id": "skp-198503302010011002-2026", "nip": "198503302010011002",
-                 "employee_name": "Siti", "period_year": 2026, "returned_by": "197001012000031001",
-                 "reason": "Lengkapi IKI."},
-    ))
+    return CATALOG.prepare(
+        Envelope.new(
+            event_type="plan.returned",
+            schema_version=1,
+            producer="planning",
+            tenant="1671",
+            aggregate_id="skp-198503302010011002-2026",
+            aggregate_version=3,
+            correlation_id="c-1",
+            payload={
+                "skp_id": "skp-198503302010011002-2026",
+                "nip": "198503302010011002",
+                "employee_name": "Siti",
+                "period_year": 2026,
+                "returned_by": "197001012000031001",
+                "reason": "Lengkapi IKI.",
+            },
+        )
+    )
 
 
 def record(value: bytes | None, offset: int = 0) -> FakeRecord:
@@ -44,9 +56,15 @@ class Recorder:
 
 
 def make_consumer(store, handler, producer: FakeProducer, max_attempts: int = 3) -> IdempotentConsumer:
-    return IdempotentConsumer(name="test-group", catalog=CATALOG, handlers={"plan.returned": handler},
-                              uow_factory=store.uow, dlq_producer=producer, max_attempts=max_attempts,
-                              sleep=lambda _s: None)
+    return IdempotentConsumer(
+        name="test-group",
+        catalog=CATALOG,
+        handlers={"plan.returned": handler},
+        uow_factory=store.uow,
+        dlq_producer=producer,
+        max_attempts=max_attempts,
+        sleep=lambda _s: None,
+    )
 
 
 def processed_count(store) -> int:
@@ -133,8 +151,7 @@ def test_a_domain_refusal_is_dead_lettered_without_retries(store) -> None:
 
 def test_events_without_a_handler_are_ignored(store) -> None:
     producer = FakeProducer()
-    consumer = IdempotentConsumer(name="g", catalog=CATALOG, handlers={}, uow_factory=store.uow,
-                                  dlq_producer=producer)
+    consumer = IdempotentConsumer(name="g", catalog=CATALOG, handlers={}, uow_factory=store.uow, dlq_producer=producer)
     assert consumer.handle(record(returned_event().to_json())).status == "ignored"
     assert producer.sent == []
     assert processed_count(store) == 0
@@ -148,5 +165,10 @@ def test_a_dlq_that_cannot_be_written_stops_the_offset(store) -> None:
 
 def test_handlers_must_exist_in_the_catalog(store) -> None:
     with pytest.raises(ValueError, match=r"plan\.teleported"):
-        IdempotentConsumer(name="g", catalog=CATALOG, handlers={"plan.teleported": Recorder()},
-                           uow_factory=store.uow, dlq_producer=FakeProducer())
+        IdempotentConsumer(
+            name="g",
+            catalog=CATALOG,
+            handlers={"plan.teleported": Recorder()},
+            uow_factory=store.uow,
+            dlq_producer=FakeProducer(),
+        )

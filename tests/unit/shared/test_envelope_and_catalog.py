@@ -117,11 +117,20 @@ class GreetingV2(ma.Schema):
 
 
 def _greeting_catalog() -> EventCatalog:
-    return EventCatalog([
-        EventDefinition("greeting.sent", 1, GreetingV1, "t", "first_name", "v1"),
-        EventDefinition("greeting.sent", 2, GreetingV2, "t", "first_name", "v2",
-                        upcast_from_previous=lambda p: {"first_name": p["name"], "language": "id"}),
-    ])
+    return EventCatalog(
+        [
+            EventDefinition("greeting.sent", 1, GreetingV1, "t", "first_name", "v1"),
+            EventDefinition(
+                "greeting.sent",
+                2,
+                GreetingV2,
+                "t",
+                "first_name",
+                "v2",
+                upcast_from_previous=lambda p: {"first_name": p["name"], "language": "id"},
+            ),
+        ]
+    )
 
 
 def test_old_versions_are_upcast_on_read() -> None:
