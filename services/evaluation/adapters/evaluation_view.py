@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from services.evaluation.adapters.tables import evaluations
 from services.evaluation.domain.evaluation import Evaluation
+from shared.storage.read_models import find_row, search_rows
 from shared.storage.upsert import upsert as upsert_row
 
 
@@ -26,33 +26,10 @@ def upsert(session: Session, evaluation: Evaluation) -> None:
 
 
 def find(session: Session, evaluation_id: str) -> dict[str, Any] | None:
-    found = session.execute(select(evaluations).where(evaluations.c.evaluation_id == evaluation_id)).mappings().first()
-    return dict(found) if found else None
+    return find_row(session, evaluations, evaluation_id=evaluation_id)
 
 
-def search(
-    session: Session,
-    tenant: str,
-    *,
-    nip: str | None = None,
-    atasan_nip: str | None = None,
-    period_year: int | None = None,
-    period: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
-) -> list[dict[str, Any]]:
-    query: Select[Any] = select(evaluations).where(evaluations.c.tenant == tenant)
-    if nip:
-        query = query.where(evaluations.c.nip == nip)
-    if atasan_nip:
-        query = query.where(evaluations.c.atasan_nip == atasan_nip)
-    if period_year:
-        query = query.where(evaluations.c.period_year == period_year)
-    if period:
-        query = query.where(evaluations.c.period == period)
-    query = (
-        query.order_by(evaluations.c.period_year.desc(), evaluations.c.nip, evaluations.c.period)
-        .limit(limit)
-        .offset(offset)
-    )
-    return [dict(row) for row in session.execute(query).mappings()]
+def search(session: Session, tenant: str, *, limit: int = 100, offset: int = 0, **filters: Any) -> list[dict[str, Any]]:
+    """Filters: nip, atasan_nip, period_year, period."""
+    order = [evaluations.c.period_year.desc(), evaluations.c.nip, evaluations.c.period]
+    return search_rows(session, evaluations, tenant=tenant, filters=filters, order_by=order, limit=limit, offset=offset)

@@ -10,6 +10,7 @@ from marshmallow import fields, validate, validates_schema
 from services.evaluation.domain.assessment import SUPPORTED_SOURCES, behaviour_problem
 from services.evaluation.domain.scoring import PERIODS
 from shared.contracts.fields import nip_field, year_field
+from shared.contracts.planning import RhkSchema  # the plan shape of the event contract
 from shared.contracts.vocabulary import BerakhlakValue, Rating, values
 
 _SOURCES = [source.value for source in SUPPORTED_SOURCES]
@@ -107,23 +108,6 @@ class EvaluationOut(ma.Schema):
     completed_at = fields.DateTime()
 
 
-class IkiOut(ma.Schema):
-    iki_id = fields.String()
-    indicator = fields.String()
-    aspect = fields.String()
-    target = fields.Float()
-    unit = fields.String()
-    direction = fields.String()
-
-
-class RhkOut(ma.Schema):
-    rhk_id = fields.String()
-    description = fields.String()
-    kind = fields.String()
-    intervenes_rhk_id = fields.String(allow_none=True)
-    iki = fields.List(fields.Nested(IkiOut))
-
-
 class RealisasiOut(ma.Schema):
     iki_id = fields.String()
     rhk_id = fields.String()
@@ -142,6 +126,6 @@ class PlanOut(ma.Schema):
     atasan_name = fields.String()
     unit = fields.String()
     period_year = fields.Integer()
-    rhk = fields.List(fields.Nested(RhkOut))
+    rhk = fields.List(fields.Nested(RhkSchema))
     approved_at = fields.DateTime()
     realisasi = fields.List(fields.Nested(RealisasiOut))

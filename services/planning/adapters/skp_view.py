@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from services.planning.adapters.tables import skp_view
 from services.planning.domain.skp import Skp
+from shared.storage.read_models import find_row, search_rows
 from shared.storage.upsert import upsert as upsert_row
 
 
@@ -33,29 +33,10 @@ def upsert(session: Session, skp: Skp) -> None:
 
 
 def find(session: Session, skp_id: str) -> dict[str, Any] | None:
-    found = session.execute(select(skp_view).where(skp_view.c.skp_id == skp_id)).mappings().first()
-    return dict(found) if found else None
+    return find_row(session, skp_view, skp_id=skp_id)
 
 
-def search(
-    session: Session,
-    tenant: str,
-    *,
-    nip: str | None = None,
-    atasan_nip: str | None = None,
-    period_year: int | None = None,
-    status: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
-) -> list[dict[str, Any]]:
-    query: Select[Any] = select(skp_view).where(skp_view.c.tenant == tenant)
-    if nip:
-        query = query.where(skp_view.c.nip == nip)
-    if atasan_nip:
-        query = query.where(skp_view.c.atasan_nip == atasan_nip)
-    if period_year:
-        query = query.where(skp_view.c.period_year == period_year)
-    if status:
-        query = query.where(skp_view.c.status == status)
-    query = query.order_by(skp_view.c.period_year.desc(), skp_view.c.nip).limit(limit).offset(offset)
-    return [dict(row) for row in session.execute(query).mappings()]
+def search(session: Session, tenant: str, *, limit: int = 100, offset: int = 0, **filters: Any) -> list[dict[str, Any]]:
+    """Filters: nip, atasan_nip, period_year, status."""
+    order = [skp_view.c.period_year.desc(), skp_view.c.nip]
+    return search_rows(session, skp_view, tenant=tenant, filters=filters, order_by=order, limit=limit, offset=offset)

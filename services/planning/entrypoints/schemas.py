@@ -6,6 +6,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from shared.contracts.fields import choice, nip_field, text, year_field
+from shared.contracts.planning import RhkSchema  # the plan shape of the event contract
 from shared.contracts.vocabulary import Aspect, Direction, RhkKind
 
 
@@ -62,23 +63,6 @@ class SkpQuery(ma.Schema):
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
 
 
-class IkiOut(ma.Schema):
-    iki_id = fields.String()
-    indicator = fields.String()
-    aspect = fields.String()
-    target = fields.Float()
-    unit = fields.String()
-    direction = fields.String()
-
-
-class RhkOut(ma.Schema):
-    rhk_id = fields.String()
-    description = fields.String()
-    kind = fields.String()
-    intervenes_rhk_id = fields.String(allow_none=True)
-    iki = fields.List(fields.Nested(IkiOut))
-
-
 class RealisasiOut(ma.Schema):
     quarter = fields.Integer()
     rhk_id = fields.String()
@@ -98,7 +82,7 @@ class SkpOut(ma.Schema):
     period_year = fields.Integer()
     status = fields.String()
     return_reason = fields.String(allow_none=True)
-    rhk = fields.List(fields.Nested(RhkOut))
+    rhk = fields.List(fields.Nested(RhkSchema))
     realisasi = fields.List(fields.Nested(RealisasiOut))
     version = fields.Integer()
     updated_at = fields.DateTime()

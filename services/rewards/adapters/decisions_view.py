@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from services.rewards.adapters.tables import decisions
 from services.rewards.domain.decisions import Decision
+from shared.storage.read_models import find_row, search_rows
 from shared.storage.upsert import upsert
 
 
@@ -33,27 +33,10 @@ def add(session: Session, decision: Decision) -> None:
 
 
 def find(session: Session, decision_id: str) -> dict[str, Any] | None:
-    found = session.execute(select(decisions).where(decisions.c.decision_id == decision_id)).mappings().first()
-    return dict(found) if found else None
+    return find_row(session, decisions, decision_id=decision_id)
 
 
-def search(
-    session: Session,
-    tenant: str,
-    *,
-    nip: str | None = None,
-    period_year: int | None = None,
-    kind: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
-) -> list[dict[str, Any]]:
-    t = decisions
-    query: Select[Any] = select(t).where(t.c.tenant == tenant)
-    if nip:
-        query = query.where(t.c.nip == nip)
-    if period_year:
-        query = query.where(t.c.period_year == period_year)
-    if kind:
-        query = query.where(t.c.kind == kind)
-    query = query.order_by(t.c.period_year.desc(), t.c.nip, t.c.decision_id).limit(limit).offset(offset)
-    return [dict(row) for row in session.execute(query).mappings()]
+def search(session: Session, tenant: str, *, limit: int = 100, offset: int = 0, **filters: Any) -> list[dict[str, Any]]:
+    """Filters: nip, period_year, kind."""
+    order = [decisions.c.period_year.desc(), decisions.c.nip, decisions.c.decision_id]
+    return search_rows(session, decisions, tenant=tenant, filters=filters, order_by=order, limit=limit, offset=offset)
