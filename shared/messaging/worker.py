@@ -42,9 +42,19 @@ class Worker:
         self.stop_event = threading.Event()
         self._relay_idle_s = relay_idle_s
 
-    def provision_topics(self) -> None:
+    def provision_topics(self, max_backoff_s: float = 30.0) -> bool:
+        """Create missing topics, waiting for the broker if it is not up yet; False if stopped first."""
         topics = {*self.consumed_topics, *self.produced_topics, *(dlq_topic(t) for t in self.consumed_topics)}
-        ensure_topics(self.settings.kafka_bootstrap_servers, topics, self.settings.topic_partitions)
+        backoff = 0.5
+        while not self.stop_event.is_set():
+            try:
+                ensure_topics(self.settings.kafka_bootstrap_servers, topics, self.settings.topic_partitions)
+                return True
+            except Exception as exc:  # noqa: BLE001 - the broker may start after us
+                log.warning("cannot provision topics yet (%s); retrying in %.1fs", exc, backoff)
+                self.stop_event.wait(backoff)
+                backoff = min(backoff * 2, max_backoff_s)
+        return False
 
     def _relay_loop(self) -> None:
         backoff = self._relay_idle_s
@@ -64,7 +74,8 @@ class Worker:
             signal.signal(sig, lambda *_: self.stop_event.set())
 
     def run(self) -> None:
-        self.provision_topics()
+        if not self.provision_topics():
+            return
         relay_thread = threading.Thread(target=self._relay_loop, name="outbox-relay", daemon=True)
         relay_thread.start()
         log.info("worker %s started: consuming %s", self.settings.service, self.consumed_topics or "nothing")
