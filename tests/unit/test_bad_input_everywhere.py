@@ -15,8 +15,17 @@ from shared.auth import TokenService
 from shared.config import Settings
 
 SERVICES = ("planning", "evaluation", "rewards", "notifications")
-JUNK_BODIES = [None, [], "text", 42, {}, {"nip": 1, "period_year": "x"}, {"a": {"b": [None]}},
-               {"nip": "1" * 18, "period_year": 99999}, {"period_year": 2026, "rhk": "all of them"}]
+JUNK_BODIES = [
+    None,
+    [],
+    "text",
+    42,
+    {},
+    {"nip": 1, "period_year": "x"},
+    {"a": {"b": [None]}},
+    {"nip": "1" * 18, "period_year": 99999},
+    {"period_year": 2026, "rhk": "all of them"},
+]
 RAW_BODIES = [b"{", b"\xff\xfe\x00", b'{"nip": NaN}', b'{"value": 1e999}']
 
 
@@ -27,13 +36,24 @@ def service(request, tmp_path):
     runtime = bootstrap.create_runtime(settings)
     runtime.migrate()
     token = TokenService.from_settings(settings).mint(
-        "198503302010011002", ["pegawai", "atasan", "admin_instansi"], "1671")
+        "198503302010011002", ["pegawai", "atasan", "admin_instansi"], "1671"
+    )
     yield runtime, bootstrap.create_app(runtime).test_client(), {"Authorization": f"Bearer {token}"}
     runtime.engine.dispose()
 
 
-JUNK_QUERIES = ["nip=abc", "period_year=dua", "limit=-1", "offset=x", "limit=100000", "nip=%00", "unread=maybe",
-                "period_year=1e9", "kind=bonus", "status=lost"]
+JUNK_QUERIES = [
+    "nip=abc",
+    "period_year=dua",
+    "limit=-1",
+    "offset=x",
+    "limit=100000",
+    "nip=%00",
+    "unread=maybe",
+    "period_year=1e9",
+    "kind=bonus",
+    "status=lost",
+]
 
 
 def routes(client, methods: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -48,8 +68,10 @@ def routes(client, methods: tuple[str, ...]) -> list[tuple[str, str]]:
 def stored(runtime) -> tuple[int, int]:
     tables = runtime.tables
     with runtime.engine.connect() as conn:
-        return (conn.execute(select(func.count()).select_from(tables.event_store)).scalar_one(),
-                conn.execute(select(func.count()).select_from(tables.outbox)).scalar_one())
+        return (
+            conn.execute(select(func.count()).select_from(tables.event_store)).scalar_one(),
+            conn.execute(select(func.count()).select_from(tables.outbox)).scalar_one(),
+        )
 
 
 def assert_client_error(response) -> None:
@@ -66,8 +88,9 @@ def test_junk_bodies_never_break_a_service_and_change_nothing(service) -> None:
         for body in JUNK_BODIES:
             assert_client_error(client.open(path, method=method, json=body, headers=auth))
         for raw in RAW_BODIES:
-            assert_client_error(client.open(path, method=method, data=raw,
-                                            headers={**auth, "Content-Type": "application/json"}))
+            assert_client_error(
+                client.open(path, method=method, data=raw, headers={**auth, "Content-Type": "application/json"})
+            )
     assert stored(runtime) == (0, 0)
 
 
