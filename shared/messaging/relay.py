@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import logging
 import zlib
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from kafka import KafkaProducer
-from sqlalchemy import Engine, Table, func, select, update
+from sqlalchemy import Connection, Engine, Row, Table, func, select, update
 
 from shared.storage.database import is_postgres
 
@@ -40,36 +42,54 @@ class OutboxRelay:
 
     def publish_pending(self) -> int:
         """Publish one batch; return how many rows were sent (0 when idle or another relay holds the lock)."""
-        t = self._table
-        with self._engine.begin() as conn:
-            if (
-                is_postgres(self._engine)
-                and not conn.execute(select(func.pg_try_advisory_xact_lock(self._lock_key))).scalar()
-            ):
-                return 0
-            rows = conn.execute(
-                select(t.c.id, t.c.topic, t.c.message_key, t.c.value, t.c.event_type, t.c.event_id)
-                .where(t.c.published_at.is_(None))
-                .order_by(t.c.id)
-                .limit(self._batch_size)
-            ).all()
-            if not rows:
-                return 0
-            futures = [
-                self._producer.send(
-                    row.topic,
-                    key=row.message_key.encode(),
-                    value=row.value.encode(),
-                    headers=[("event_type", row.event_type.encode()), ("event_id", row.event_id.encode())],
-                )
-                for row in rows
-            ]
-            self._producer.flush(timeout=self._send_timeout_s)
-            for future in futures:
-                future.get(timeout=self._send_timeout_s)  # raises: nothing is marked, all is retried
-            conn.execute(update(t).where(t.c.id.in_([row.id for row in rows])).values(published_at=datetime.now(UTC)))
+        if is_postgres(self._engine):
+            # The advisory lock lives as long as this transaction: select, send and mark inside it.
+            # It blocks no writer (plain reads take no row locks).
+            with self._engine.begin() as conn:
+                if not conn.execute(select(func.pg_try_advisory_xact_lock(self._lock_key))).scalar():
+                    return 0
+                rows = self._unpublished(conn)
+                if rows:
+                    self._send(rows)
+                    self._mark(conn, rows)
+        else:
+            # SQLite (local runs, one worker): a transaction there holds the database's write lock,
+            # so the broker round trip must happen outside it.
+            with self._engine.begin() as conn:
+                rows = self._unpublished(conn)
+            if rows:
+                self._send(rows)
+                with self._engine.begin() as conn:
+                    self._mark(conn, rows)
         log.debug("relayed %d outbox rows", len(rows))
         return len(rows)
+
+    def _unpublished(self, conn: Connection) -> Sequence[Row[Any]]:
+        t = self._table
+        return conn.execute(
+            select(t.c.id, t.c.topic, t.c.message_key, t.c.value, t.c.event_type, t.c.event_id)
+            .where(t.c.published_at.is_(None))
+            .order_by(t.c.id)
+            .limit(self._batch_size)
+        ).all()
+
+    def _send(self, rows: Sequence[Row[Any]]) -> None:
+        futures = [
+            self._producer.send(
+                row.topic,
+                key=row.message_key.encode(),
+                value=row.value.encode(),
+                headers=[("event_type", row.event_type.encode()), ("event_id", row.event_id.encode())],
+            )
+            for row in rows
+        ]
+        self._producer.flush(timeout=self._send_timeout_s)
+        for future in futures:
+            future.get(timeout=self._send_timeout_s)  # raises: nothing is marked, all is sent again
+
+    def _mark(self, conn: Connection, rows: Sequence[Row[Any]]) -> None:
+        t = self._table
+        conn.execute(update(t).where(t.c.id.in_([row.id for row in rows])).values(published_at=datetime.now(UTC)))
 
     def backlog(self) -> int:
         t = self._table
