@@ -43,6 +43,7 @@ class EvaluationCompletedV1(ma.Schema):
     nip = nip_field(required=True)
     employee_name = text(200, required=True)
     atasan_nip = nip_field(required=True)
+    atasan_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
     unit = text(200, required=True)
     period_year = year_field(required=True)
     period = fields.String(required=True, validate=validate.OneOf(["annual", "Q1", "Q2", "Q3", "Q4"]))

@@ -56,6 +56,7 @@ class PlanReturnedV1(ma.Schema):
     employee_name = text(200, required=True)
     period_year = year_field(required=True)
     returned_by = nip_field(required=True)
+    returned_by_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
     reason = text(2000, required=True)
 
 

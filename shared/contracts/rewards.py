@@ -31,6 +31,7 @@ class CoachingAssignedV1(ma.Schema):
     nip = nip_field(required=True)
     employee_name = text(200, required=True)
     coach_nip = nip_field(required=True)
+    coach_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
     period_year = year_field(required=True)
     predikat = choice(Predikat, required=True)
     incentive_percentage = fields.Float(required=True, validate=validate.Range(min=0, max=200))

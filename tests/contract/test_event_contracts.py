@@ -59,3 +59,13 @@ def test_a_required_field_missing_is_refused(definition) -> None:
     del payload[required[0]]
     with pytest.raises(ValueError, match=required[0]):
         CATALOG.validate_payload(definition.event_type, definition.version, payload)
+
+
+@pytest.mark.parametrize("definition", DEFINITIONS, ids=lambda d: f"{d.event_type}.v{d.version}")
+def test_payloads_without_the_optional_fields_still_load(definition) -> None:
+    """Fields added to a version later are optional, so payloads written before them still load."""
+    payload = sample(definition.event_type, definition.version)
+    fields = definition.schema().fields
+    minimal = {name: value for name, value in payload.items() if fields[name].required}
+    loaded = CATALOG.validate_payload(definition.event_type, definition.version, minimal)
+    assert {name for name in loaded if name not in minimal} == {n for n, f in fields.items() if not f.required}

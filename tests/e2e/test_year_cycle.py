@@ -192,6 +192,7 @@ def test_strong_year_flows_to_a_reward_and_notices(stack: LocalStack) -> None:
     )
     by_type = {n["event_type"]: n for n in notices}
     assert "Tambahkan IKI waktu tunggu" in by_type["plan.returned"]["body"]
+    assert "Budi Santoso mengembalikan" in by_type["plan.returned"]["body"]
     evaluated = by_type["evaluation.completed"]
     assert "Baik" in evaluated["title"] + evaluated["body"]
     assert "2026" in evaluated["body"]
@@ -221,9 +222,11 @@ def test_weak_year_flows_to_coaching_for_employee_and_coach(stack: LocalStack) -
     assert decision["kind"] == "coaching"
     assert decision["incentive_percentage"] == 90
 
-    eventually(
-        lambda: any(n["event_type"] == "coaching.assigned" for n in inbox(stack, ANDI_TOKEN)), "Andi's coaching notice"
+    [for_andi] = eventually(
+        lambda: [n for n in inbox(stack, ANDI_TOKEN) if n["event_type"] == "coaching.assigned"],
+        "Andi's coaching notice",
     )
+    assert "dengan Budi Santoso sebagai pembina" in for_andi["body"]
     coach_notice = eventually(
         lambda: [n for n in inbox(stack, BUDI_TOKEN) if n["event_type"] == "coaching.assigned"], "the coach's notice"
     )

@@ -18,6 +18,7 @@ _CONTRACT_FIELDS = (
     "nip",
     "employee_name",
     "atasan_nip",
+    "atasan_name",
     "unit",
     "period_year",
     "period",
@@ -86,6 +87,7 @@ class Evaluation(Aggregate):
             nip=plan["nip"],
             employee_name=plan["employee_name"],
             atasan_nip=plan["atasan_nip"],
+            atasan_name=plan.get("atasan_name"),
             unit=plan["unit"],
             period_year=plan["period_year"],
             period=period,
@@ -106,4 +108,4 @@ class Evaluation(Aggregate):
 
     def _on_evaluation_completed(self, data: dict[str, Any]) -> None:
         self.tenant = data["tenant"]
-        self.state = dict(data)
+        self.state = {"atasan_name": None, **data}

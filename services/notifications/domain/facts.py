@@ -28,6 +28,14 @@ def _per_language(build: Callable[[str], Facts]) -> dict[str, Facts]:
     return {lang: build(lang) for lang in LANGUAGES}
 
 
+_YOUR_ATASAN = {"id": "atasan Anda", "en": "your atasan"}
+
+
+def _atasan(name: str | None, lang: str) -> str:
+    """The atasan by name when the event carries it (events before names were added do not)."""
+    return name or _YOUR_ATASAN[lang]
+
+
 def plan_submitted(p: Mapping[str, Any]) -> list[NoticeDraft]:
     facts = _per_language(
         lambda lang: {
@@ -55,6 +63,7 @@ def plan_returned(p: Mapping[str, Any]) -> list[NoticeDraft]:
     facts = _per_language(
         lambda lang: {
             "employee_name": p["employee_name"],
+            "returned_by": _atasan(p.get("returned_by_name"), lang),
             "period": labels.period(p["period_year"], lang),
             "reason": p["reason"].strip(),
         }
@@ -112,6 +121,7 @@ def coaching_assigned(p: Mapping[str, Any]) -> list[NoticeDraft]:
             "predikat": labels.predikat(p["predikat"], lang),
             "incentive": labels.percent(p["incentive_percentage"], lang),
             "duration_months": str(p["duration_months"]),
+            "coach": _atasan(p.get("coach_name"), lang),
             "goals": labels.bullets(p["goals"], lang),
         }
     )

@@ -97,6 +97,7 @@ def return_skp(uow: UnitOfWork, principal: Principal, skp_id: str, reason: str) 
                 "employee_name": skp.owner.name,
                 "period_year": skp.period_year,
                 "returned_by": principal.nip,
+                "returned_by_name": skp.atasan.name,
                 "reason": reason,
             },
             tenant=skp.tenant,

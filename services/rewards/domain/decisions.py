@@ -31,6 +31,7 @@ class EvaluationResult:
     employee_name: str
     atasan_nip: str
     unit: str
+    atasan_name: str | None
     period_year: int
     period: str
     predikat: Predikat
@@ -44,6 +45,7 @@ class EvaluationResult:
             employee_name=payload["employee_name"],
             atasan_nip=payload["atasan_nip"],
             unit=payload["unit"],
+            atasan_name=payload.get("atasan_name"),
             period_year=payload["period_year"],
             period=payload["period"],
             predikat=Predikat(payload["predikat"]),
@@ -152,6 +154,7 @@ class Coaching(Aggregate):
             nip=evaluation.nip,
             employee_name=evaluation.employee_name,
             coach_nip=evaluation.atasan_nip,
+            coach_name=evaluation.atasan_name,
             period_year=evaluation.period_year,
             predikat=evaluation.predikat.value,
             incentive_percentage=policy.incentive_for(evaluation.predikat),
@@ -173,6 +176,7 @@ class Coaching(Aggregate):
                     "nip",
                     "employee_name",
                     "coach_nip",
+                    "coach_name",
                     "period_year",
                     "predikat",
                     "incentive_percentage",
@@ -193,7 +197,7 @@ class Coaching(Aggregate):
 
     def _on_coaching_assigned(self, data: dict[str, Any]) -> None:
         self.tenant = data["tenant"]
-        self.facts = dict(data)
+        self.facts = {"coach_name": None, **data}
         self.state = CoachingState.ASSIGNED
 
 

@@ -241,3 +241,22 @@ def test_goals_are_listed_one_per_line() -> None:
         "- Tingkatkan capaian IKI 'A'.\n- Disiplin."
     )
     assert labels.bullets([], "en") == "- none"
+
+
+@pytest.mark.parametrize(
+    ("event_type", "name_field", "fallback_id", "fallback_en"),
+    [
+        ("plan.returned", "returned_by_name", "atasan Anda mengembalikan", "your atasan returned"),
+        ("coaching.assigned", "coach_name", "dengan atasan Anda sebagai pembina", "with your atasan as your coach"),
+    ],
+)
+def test_the_atasan_is_named_when_the_event_carries_the_name(
+    templates, event_type, name_field, fallback_id, fallback_en
+) -> None:
+    _, named = render_all(templates, event_type, **{name_field: "Budi Santoso"})[0]
+    assert "Budi Santoso" in text_of(named, "id")
+    assert "Budi Santoso" in text_of(named, "en")
+    # events published before the name was part of the contract still read well
+    _, unnamed = render_all(templates, event_type, **{name_field: None})[0]
+    assert fallback_id in text_of(unnamed, "id")
+    assert fallback_en in text_of(unnamed, "en")
