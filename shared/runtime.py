@@ -8,11 +8,12 @@ import argparse
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask
+from flask_smorest import Blueprint
 from sqlalchemy import Engine, MetaData
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -28,6 +29,7 @@ from shared.storage import migrations
 from shared.storage.database import create_db_engine, create_session_factory
 from shared.storage.tables import EventingTables
 from shared.storage.unit_of_work import UnitOfWork
+from shared.web import create_service_app
 
 
 @dataclass
@@ -46,6 +48,11 @@ class ServiceRuntime:
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, self.tables, self.catalog, producer=self.settings.service)
+
+    def web_app(self, *, title: str, description: str, blueprints: Sequence[Blueprint]) -> Flask:
+        return create_service_app(
+            self.settings, title=title, description=description, engine=self.engine, blueprints=blueprints
+        )
 
     def migrate(self) -> None:
         migrations.upgrade(self.engine, self.metadata, self.versions_dir, self.settings.service)

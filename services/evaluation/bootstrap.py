@@ -12,7 +12,6 @@ from services.evaluation.service_layer import projections
 from shared.config import Settings
 from shared.messaging.consumer import Handler
 from shared.runtime import ServiceRuntime
-from shared.web import create_service_app
 
 SERVICE = "evaluation"
 
@@ -23,13 +22,10 @@ def create_runtime(settings: Settings | None = None) -> ServiceRuntime:
 
 def create_app(runtime: ServiceRuntime | None = None) -> Flask:
     runtime = runtime or create_runtime()
-    return create_service_app(
-        runtime.settings,
+    return runtime.web_app(
         title="Kinerja — Evaluation",
-        version="1.0.0",
-        engine=runtime.engine,
         description="BerAKHLAK assessments and evaluations: rating hasil kerja, rating perilaku kerja, predikat.",
-        register=lambda _app, api: api.register_blueprint(create_blueprint(runtime.uow)),
+        blueprints=[create_blueprint(runtime.uow)],
     )
 
 

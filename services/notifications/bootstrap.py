@@ -13,7 +13,6 @@ from services.notifications.service_layer import handlers
 from shared.config import Settings
 from shared.messaging.consumer import Handler
 from shared.runtime import ServiceRuntime
-from shared.web import create_service_app
 
 SERVICE = "notifications"
 
@@ -24,13 +23,10 @@ def create_runtime(settings: Settings | None = None) -> ServiceRuntime:
 
 def create_app(runtime: ServiceRuntime | None = None) -> Flask:
     runtime = runtime or create_runtime()
-    return create_service_app(
-        runtime.settings,
+    return runtime.web_app(
         title="Kinerja — Notifications",
-        version="1.0.0",
-        engine=runtime.engine,
         description="In-app notices about plans, evaluations, rewards and pembinaan; each person's own inbox.",
-        register=lambda _app, api: api.register_blueprint(create_blueprint(runtime.uow)),
+        blueprints=[create_blueprint(runtime.uow)],
     )
 
 

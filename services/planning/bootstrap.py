@@ -11,7 +11,6 @@ from services.planning.entrypoints.api import create_blueprint
 from shared.config import Settings
 from shared.messaging.consumer import Handler
 from shared.runtime import ServiceRuntime
-from shared.web import create_service_app
 
 SERVICE = "planning"
 
@@ -22,13 +21,10 @@ def create_runtime(settings: Settings | None = None) -> ServiceRuntime:
 
 def create_app(runtime: ServiceRuntime | None = None) -> Flask:
     runtime = runtime or create_runtime()
-    return create_service_app(
-        runtime.settings,
+    return runtime.web_app(
         title="Kinerja — Planning (SKP)",
-        version="1.0.0",
-        engine=runtime.engine,
         description="SKP work plans cascaded from the atasan's plan; approval; realisasi.",
-        register=lambda _app, api: api.register_blueprint(create_blueprint(runtime.uow)),
+        blueprints=[create_blueprint(runtime.uow)],
     )
 
 

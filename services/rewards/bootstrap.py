@@ -17,7 +17,6 @@ from services.rewards.service_layer.handlers import evaluation_completed_handler
 from shared.config import Settings
 from shared.messaging.consumer import Handler
 from shared.runtime import ServiceRuntime
-from shared.web import ServiceApi, create_service_app
 
 SERVICE = "rewards"
 
@@ -30,17 +29,10 @@ def create_app(runtime: ServiceRuntime | None = None) -> Flask:
     runtime = runtime or create_runtime()
     policies = load_policies()
 
-    def register(_app: Flask, api: ServiceApi) -> None:
-        api.register_blueprint(create_decisions_blueprint(runtime.uow))
-        api.register_blueprint(create_policies_blueprint(policies))
-
-    return create_service_app(
-        runtime.settings,
+    return runtime.web_app(
         title="Kinerja — Rewards",
-        version="1.0.0",
-        engine=runtime.engine,
         description="Follow-up of annual evaluations: incentive, awards, promotion eligibility and pembinaan.",
-        register=register,
+        blueprints=[create_decisions_blueprint(runtime.uow), create_policies_blueprint(policies)],
     )
 
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any, TypeVar, cast
 
 from flask import Flask, Response, g, request
-from flask_smorest import Api
+from flask_smorest import Api, Blueprint
 from sqlalchemy import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -94,10 +94,10 @@ def create_service_app(
     settings: Settings,
     *,
     title: str,
-    version: str,
     engine: Engine,
-    register: Callable[[Flask, ServiceApi], None],
+    blueprints: Sequence[Blueprint],
     description: str = "",
+    version: str = "1.0.0",
 ) -> Flask:
     app = Flask(f"kinerja.{settings.service}")
     app.config.update(
@@ -174,5 +174,6 @@ def create_service_app(
             return {"status": "unavailable", "service": settings.service, "database": "unreachable"}, 503
         return {"status": "ready", "service": settings.service, "database": "ok"}, 200
 
-    register(app, api)
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint)
     return app
