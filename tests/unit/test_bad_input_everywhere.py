@@ -4,15 +4,13 @@ is covered without touching this test."""
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 import re
 
 import pytest
 from sqlalchemy import func, select
 
-from shared.auth import TokenService
-from shared.config import Settings
+from tests.unit.service_harness import bearer, sqlite_runtime
 
 SERVICES = ("planning", "evaluation", "rewards", "notifications")
 JUNK_BODIES = [
@@ -32,14 +30,9 @@ RAW_BODIES = [b"{", b"\xff\xfe\x00", b'{"nip": NaN}', b'{"value": 1e999}']
 @pytest.fixture(params=SERVICES)
 def service(request, tmp_path):
     bootstrap = importlib.import_module(f"services.{request.param}.bootstrap")
-    settings = dataclasses.replace(Settings.from_env(request.param), database_url=f"sqlite:///{tmp_path}/db.sqlite")
-    runtime = bootstrap.create_runtime(settings)
-    runtime.migrate()
-    token = TokenService.from_settings(settings).mint(
-        "198503302010011002", ["pegawai", "atasan", "admin_instansi"], "1671"
-    )
-    yield runtime, bootstrap.create_app(runtime).test_client(), {"Authorization": f"Bearer {token}"}
-    runtime.engine.dispose()
+    with sqlite_runtime(request.param, tmp_path) as runtime:
+        auth = bearer(runtime, "198503302010011002", ["pegawai", "atasan", "admin_instansi"], "1671")
+        yield runtime, bootstrap.create_app(runtime).test_client(), auth
 
 
 JUNK_QUERIES = [

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import dataclasses
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import func, select
 
 from services.notifications.adapters.tables import eventing, notices
 from services.notifications.adapters.template_files import load_templates
-from services.notifications.bootstrap import create_app, create_runtime, event_handlers
-from shared.auth import TokenService
-from shared.config import Settings
-from shared.events import Envelope
+from services.notifications.bootstrap import create_app, event_handlers
+from shared.runtime import ServiceRuntime
 from tests.unit.notifications.notifications_samples import EMPLOYEE, TENANT
+from tests.unit.service_harness import bearer, sqlite_runtime
+from tests.unit.service_harness import deliver as deliver_event
 
 
 @pytest.fixture(scope="session")
@@ -22,24 +22,16 @@ def templates():
 
 
 @pytest.fixture
-def runtime(tmp_path):
-    settings = dataclasses.replace(Settings.from_env("notifications"), database_url=f"sqlite:///{tmp_path}/db.sqlite")
-    rt = create_runtime(settings)
-    rt.migrate()
-    return rt
+def runtime(tmp_path) -> Iterator[ServiceRuntime]:
+    with sqlite_runtime("notifications", tmp_path) as runtime_:
+        yield runtime_
 
 
 @pytest.fixture
 def consume(runtime):
     """Run the worker's handler for an event in its own committed transaction."""
     handlers = event_handlers(runtime)
-
-    def run(env: Envelope) -> None:
-        with runtime.uow() as uow:
-            handlers[env.event_type](uow, env)
-            uow.commit()
-
-    return run
+    return lambda env: deliver_event(runtime, handlers, env)
 
 
 @pytest.fixture
@@ -60,9 +52,7 @@ def client(runtime):
 
 @pytest.fixture
 def auth(runtime):
-    tokens = TokenService.from_settings(runtime.settings)
-
     def headers(nip: str = EMPLOYEE, roles: tuple[str, ...] = ("pegawai",), tenant: str = TENANT) -> dict[str, str]:
-        return {"Authorization": f"Bearer {tokens.mint(nip, list(roles), tenant)}"}
+        return bearer(runtime, nip, roles, tenant)
 
     return headers

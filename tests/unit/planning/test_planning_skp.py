@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import pytest
 from sqlalchemy import select
 
 from services.planning.adapters.tables import eventing
-from services.planning.bootstrap import create_app, create_runtime
+from services.planning.bootstrap import create_app
 from services.planning.domain.skp import Person, Skp, SkpStatus
 from shared.auth import TokenService
-from shared.config import Settings
 from shared.errors import DomainError, Forbidden
 from shared.events import Envelope
+from tests.unit.service_harness import bearer, sqlite_runtime
 
 EMPLOYEE, ATASAN, OTHER = "198503302010011002", "197001012000031001", "199001012015032003"
 RHK = [
@@ -110,16 +109,12 @@ def test_atasan_cannot_be_the_employee() -> None:
 
 @pytest.fixture
 def api(tmp_path):
-    settings = dataclasses.replace(Settings.from_env("planning"), database_url=f"sqlite:///{tmp_path}/p.db")
-    runtime = create_runtime(settings)
-    runtime.migrate()
-    tokens = TokenService.from_settings(settings)
+    with sqlite_runtime("planning", tmp_path) as runtime:
 
-    def auth(nip: str, *roles: str, tenant: str = "1671") -> dict[str, str]:
-        return {"Authorization": f"Bearer {tokens.mint(nip, list(roles) or ['pegawai'], tenant)}"}
+        def auth(nip: str, *roles: str, tenant: str = "1671") -> dict[str, str]:
+            return bearer(runtime, nip, roles or ["pegawai"], tenant)
 
-    yield create_app(runtime).test_client(), auth, runtime
-    runtime.engine.dispose()
+        yield create_app(runtime).test_client(), auth, runtime
 
 
 def outbox(runtime) -> list[dict]:

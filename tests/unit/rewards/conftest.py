@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from services.rewards.adapters.tables import decisions, eventing
-from services.rewards.bootstrap import create_app, create_runtime, event_handlers
-from shared.auth import TokenService
-from shared.config import Settings
+from services.rewards.bootstrap import create_app, event_handlers
 from shared.events import Envelope
 from shared.runtime import ServiceRuntime
 from tests.unit.rewards.rewards_samples import TENANT, envelope
+from tests.unit.service_harness import bearer, sqlite_runtime
+from tests.unit.service_harness import deliver as deliver_event
 
 
 @pytest.fixture
-def runtime(tmp_path) -> ServiceRuntime:
-    settings = dataclasses.replace(Settings.from_env("rewards"), database_url=f"sqlite:///{tmp_path}/db.sqlite")
-    rt = create_runtime(settings)
-    rt.migrate()
-    return rt
+def runtime(tmp_path) -> Iterator[ServiceRuntime]:
+    with sqlite_runtime("rewards", tmp_path) as runtime_:
+        yield runtime_
 
 
 @pytest.fixture
@@ -32,9 +29,7 @@ def deliver(runtime) -> Callable[..., None]:
     handler = event_handlers(runtime)["evaluation.completed"]
 
     def _deliver(payload: dict[str, Any], tenant: str = TENANT) -> None:
-        with runtime.uow() as uow:
-            handler(uow, envelope(payload, tenant))
-            uow.commit()
+        deliver_event(runtime, {"evaluation.completed": handler}, envelope(payload, tenant))
 
     return _deliver
 
@@ -67,9 +62,7 @@ def client(runtime):
 
 @pytest.fixture
 def auth(runtime) -> Callable[..., dict[str, str]]:
-    tokens = TokenService.from_settings(runtime.settings)
-
     def _auth(nip: str, roles: tuple[str, ...] = ("pegawai",), tenant: str = TENANT) -> dict[str, str]:
-        return {"Authorization": f"Bearer {tokens.mint(nip, list(roles), tenant)}"}
+        return bearer(runtime, nip, roles, tenant)
 
     return _auth
