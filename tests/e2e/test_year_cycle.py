@@ -12,13 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from kafka import KafkaConsumer
 
 from deploy.local.stack import SERVICES, LocalStack
 from shared.auth import TokenService
 from shared.config import DEV_JWT_SECRET, Settings
-from shared.events import Envelope
 from tests.e2e.http import call, eventually
+from tests.integration.kafka_tools import read_envelopes
 
 pytestmark = pytest.mark.e2e
 
@@ -233,28 +232,13 @@ def test_weak_year_flows_to_coaching_for_employee_and_coach(stack: LocalStack) -
     assert "Andi Pratama" in coach_notice[0]["body"]
 
 
-def read_topic(bootstrap: str, topic: str) -> list[Envelope]:
-    consumer = KafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap,
-        group_id=None,
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        consumer_timeout_ms=3000,
-    )
-    try:
-        return [Envelope.from_json(record.value) for record in consumer]
-    finally:
-        consumer.close()
-
-
 def test_the_topics_carry_the_chain_of_causes(stack: LocalStack, kafka_bootstrap: str) -> None:
     eventually(
         lambda: (
             len(
                 [
                     e
-                    for e in read_topic(kafka_bootstrap, "kinerja.notifications.events")
+                    for e in read_envelopes(kafka_bootstrap, "kinerja.notifications.events")
                     if e.payload["source_event_type"] == "reward.granted"
                 ]
             )
@@ -264,26 +248,26 @@ def test_the_topics_carry_the_chain_of_causes(stack: LocalStack, kafka_bootstrap
     )
     evaluations = [
         e
-        for e in read_topic(kafka_bootstrap, "kinerja.evaluation.events")
+        for e in read_envelopes(kafka_bootstrap, "kinerja.evaluation.events")
         if e.event_type == "evaluation.completed" and e.payload["nip"] == SITI
     ]
     [completed] = evaluations
     assert completed.correlation_id == f"year-end-{SITI}"
     [granted] = [
         e
-        for e in read_topic(kafka_bootstrap, "kinerja.rewards.events")
+        for e in read_envelopes(kafka_bootstrap, "kinerja.rewards.events")
         if e.event_type == "reward.granted" and e.payload["nip"] == SITI
     ]
     assert granted.causation_id == completed.event_id
     assert granted.correlation_id == completed.correlation_id
     delivered = [
         e
-        for e in read_topic(kafka_bootstrap, "kinerja.notifications.events")
+        for e in read_envelopes(kafka_bootstrap, "kinerja.notifications.events")
         if e.payload["source_event_id"] == granted.event_id
     ]
     assert [d.causation_id for d in delivered] == [granted.event_id]
     planning_types = [
-        e.event_type for e in read_topic(kafka_bootstrap, "kinerja.planning.events") if e.payload["nip"] == SITI
+        e.event_type for e in read_envelopes(kafka_bootstrap, "kinerja.planning.events") if e.payload["nip"] == SITI
     ]
     assert planning_types == [
         "plan.submitted",

@@ -8,6 +8,7 @@ import uuid
 from kafka import KafkaConsumer
 from kafka.consumer.fetcher import ConsumerRecord
 
+from shared.events import Envelope
 from shared.messaging.kafka import ensure_topics
 
 
@@ -17,18 +18,32 @@ def fresh_topic(bootstrap: str, prefix: str, partitions: int = 3) -> str:
     return topic
 
 
-def read_all(
-    bootstrap: str, topic: str, expected: int, timeout_s: float = 30.0, settle_s: float = 1.0
-) -> list[ConsumerRecord]:
-    """Read a topic from the start until `expected` records arrived and nothing more came for `settle_s`."""
-    consumer = KafkaConsumer(
+def _reader(bootstrap: str, topic: str, idle_ms: int) -> KafkaConsumer:
+    """A group-less consumer from the start of the topic; iteration stops after `idle_ms` of silence."""
+    return KafkaConsumer(
         topic,
         bootstrap_servers=bootstrap,
         group_id=None,
         auto_offset_reset="earliest",
         enable_auto_commit=False,
-        consumer_timeout_ms=500,
+        consumer_timeout_ms=idle_ms,
     )
+
+
+def read_envelopes(bootstrap: str, topic: str, idle_ms: int = 3000) -> list[Envelope]:
+    """Every event on the topic so far."""
+    consumer = _reader(bootstrap, topic, idle_ms)
+    try:
+        return [Envelope.from_json(record.value) for record in consumer]
+    finally:
+        consumer.close()
+
+
+def read_all(
+    bootstrap: str, topic: str, expected: int, timeout_s: float = 30.0, settle_s: float = 1.0
+) -> list[ConsumerRecord]:
+    """Read a topic from the start until `expected` records arrived and nothing more came for `settle_s`."""
+    consumer = _reader(bootstrap, topic, idle_ms=500)
     records: list[ConsumerRecord] = []
     deadline = time.monotonic() + timeout_s
     quiet_since = time.monotonic()
