@@ -42,9 +42,10 @@ class ConcurrencyConflict(DomainError):
     def __init__(self, aggregate_id: str, expected_version: int) -> None:
         super().__init__(
             "concurrency_conflict",
-            f"Data '{aggregate_id}' baru saja diubah oleh proses lain (versi {expected_version} "
+            f"Data '{aggregate_id}' baru saja diubah oleh proses lain (versi {expected_version + 1} "
             "sudah terpakai). Muat ulang lalu coba lagi.",
-            f"'{aggregate_id}' was changed concurrently (version {expected_version} is taken). Reload and try again.",
+            f"'{aggregate_id}' was changed concurrently (version {expected_version + 1} is taken). "
+            "Reload and try again.",
         )
         self.aggregate_id = aggregate_id
         self.expected_version = expected_version

@@ -88,9 +88,8 @@ class EventCatalog:
                 f"{envelope.event_type} must be published as version {latest.version}, not {envelope.schema_version}"
             )
         payload = self.validate_payload(envelope.event_type, envelope.schema_version, envelope.payload)
-        prepared = envelope.with_payload(payload, envelope.schema_version)
-        prepared.to_dict()  # validates the envelope itself
-        return prepared
+        # The envelope itself is validated when it is serialised (to_dict/to_json), once.
+        return envelope.with_payload(payload, envelope.schema_version)
 
     def read(self, envelope: Envelope) -> Envelope:
         """Validate an incoming event in its own version, then upcast it to the newest one."""
