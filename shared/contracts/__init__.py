@@ -4,11 +4,17 @@ Producers and consumers share these marshmallow schemas; consumers read tolerant
 fields dropped) and upcast old versions through the catalog.
 """
 
-from shared.contracts import evaluation, notifications, planning, rewards
+from shared.contracts import evaluation, notifications, organisation, planning, rewards
 from shared.events import EventCatalog
 
 CATALOG = EventCatalog(
-    [*planning.DEFINITIONS, *evaluation.DEFINITIONS, *rewards.DEFINITIONS, *notifications.DEFINITIONS]
+    [
+        *planning.DEFINITIONS,
+        *organisation.DEFINITIONS,
+        *evaluation.DEFINITIONS,
+        *rewards.DEFINITIONS,
+        *notifications.DEFINITIONS,
+    ]
 )
 
 # The topic each service publishes on (it is the only producer of its topic).

@@ -27,6 +27,21 @@ class Direction(StrEnum):
     LOWER_IS_BETTER = "lower_is_better"
 
 
+class EmployeeType(StrEnum):
+    PNS = "pns"
+    PPPK = "pppk"
+
+
+class PositionKind(StrEnum):
+    """Jabatan kinds; who appraises whom follows the ladder pelaksana → pengawas → administrator → JPT."""
+
+    JPT = "jpt"  # jabatan pimpinan tinggi
+    ADMINISTRATOR = "administrator"
+    PENGAWAS = "pengawas"
+    PELAKSANA = "pelaksana"
+    FUNGSIONAL = "fungsional"
+
+
 class Rating(StrEnum):
     """Rating of hasil kerja or perilaku kerja against expectation."""
 
