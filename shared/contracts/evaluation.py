@@ -54,6 +54,15 @@ class EvaluationCompletedV1(ma.Schema):
     explanation = fields.List(fields.String(), required=True)
 
 
+class EvaluationRevisedV1(EvaluationCompletedV1):
+    """A new result replacing an earlier one for the same employee and period (late realisasi, a
+    decided appeal, a calibration): consumers replace what they derived from the earlier one."""
+
+    revision = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    revision_reason = text(2000, required=True)
+    previous_predikat = choice(Predikat, required=True)
+
+
 DEFINITIONS = [
     EventDefinition(
         "assessment.recorded",
@@ -70,5 +79,13 @@ DEFINITIONS = [
         TOPIC,
         "nip",
         "An employee's evaluation for a period: ratings, predikat, breakdown and explanation.",
+    ),
+    EventDefinition(
+        "evaluation.revised",
+        1,
+        EvaluationRevisedV1,
+        TOPIC,
+        "nip",
+        "A revision of an employee's evaluation for a period; replaces the earlier result.",
     ),
 ]
