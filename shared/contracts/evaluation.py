@@ -38,6 +38,15 @@ class IkiResultSchema(ma.Schema):
     rating = choice(Rating, required=True)
 
 
+class FindingSchema(ma.Schema):
+    """A strength or weakness: an indicator or behaviour furthest above or below expectation."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(["iki", "perilaku"]))
+    ref = fields.String(required=True)  # iki_id, or a BerAKHLAK value
+    label = text(500, required=True)
+    gap = fields.Float(required=True, allow_nan=False)  # distance from expectation; + above, - below
+
+
 class EvaluationCompletedV1(ma.Schema):
     evaluation_id = fields.String(required=True)
     nip = nip_field(required=True)
@@ -52,6 +61,8 @@ class EvaluationCompletedV1(ma.Schema):
     predikat = choice(Predikat, required=True)
     breakdown = fields.List(fields.Nested(IkiResultSchema), required=True)
     explanation = fields.List(fields.String(), required=True)
+    strengths = fields.List(fields.Nested(FindingSchema), load_default=list)
+    weaknesses = fields.List(fields.Nested(FindingSchema), load_default=list)
 
 
 class EvaluationRevisedV1(EvaluationCompletedV1):

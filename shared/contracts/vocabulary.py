@@ -20,6 +20,22 @@ class Aspect(StrEnum):
     BIAYA = "biaya"
 
 
+class SkpTemplate(StrEnum):
+    """JPT plans are set out by the four perspectives; JA/JF plans by the IKI aspects."""
+
+    JPT = "jpt"
+    JA_JF = "ja_jf"
+
+
+class Perspective(StrEnum):
+    """The four perspectives of a JPT's SKP (PermenPANRB 6/2022)."""
+
+    PENERIMA_LAYANAN = "penerima_layanan"
+    PROSES_BISNIS = "proses_bisnis"
+    PENGUATAN_INTERNAL = "penguatan_internal"
+    ANGGARAN = "anggaran"
+
+
 class Direction(StrEnum):
     """Whether a higher or a lower realisasi is better (patients served vs. waiting minutes)."""
 
