@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from services.planning.adapters.tables import eventing
 from services.planning.bootstrap import create_app
-from services.planning.domain.skp import Person, Skp, SkpStatus
+from services.planning.domain.skp import Person, PlanContent, Skp, SkpStatus
 from shared.auth import TokenService
 from shared.errors import DomainError, Forbidden
 from shared.events import Envelope
@@ -40,7 +40,7 @@ def new_skp() -> Skp:
         atasan=Person(ATASAN, "Budi"),
         unit="Puskesmas Sukarami",
         period_year=2026,
-        rhk=RHK,
+        content=PlanContent(RHK),
     )
 
 
@@ -49,7 +49,7 @@ def test_workflow_draft_submit_return_resubmit_approve() -> None:
     skp.submit(EMPLOYEE)
     skp.return_to_employee(ATASAN, "Target kurang jelas")
     assert (skp.status, skp.return_reason) == (SkpStatus.RETURNED, "Target kurang jelas")
-    skp.revise(EMPLOYEE, RHK)
+    skp.revise(EMPLOYEE, PlanContent(RHK))
     skp.submit(EMPLOYEE)
     skp.approve(ATASAN)
     assert skp.status == SkpStatus.APPROVED
@@ -80,14 +80,14 @@ def test_realisasi_only_on_an_approved_plan_and_a_known_iki() -> None:
     skp = new_skp()
     iki_id = skp.rhk[0]["iki"][0]["iki_id"]
     with pytest.raises(DomainError):
-        skp.report_progress(EMPLOYEE, quarter=1, iki_id=iki_id, value=10, note=None, evidence_url=None)
+        skp.report_progress(EMPLOYEE, quarter=1, iki_id=iki_id, value=10, note=None)
     skp.submit(EMPLOYEE)
     skp.approve(ATASAN)
     with pytest.raises(DomainError) as info:
-        skp.report_progress(EMPLOYEE, quarter=1, iki_id="nope", value=10, note=None, evidence_url=None)
+        skp.report_progress(EMPLOYEE, quarter=1, iki_id="nope", value=10, note=None)
     assert info.value.field == "iki_id"
-    skp.report_progress(EMPLOYEE, quarter=1, iki_id=iki_id, value=10, note=None, evidence_url=None)
-    skp.report_progress(EMPLOYEE, quarter=1, iki_id=iki_id, value=25, note="koreksi", evidence_url=None)
+    skp.report_progress(EMPLOYEE, quarter=1, iki_id=iki_id, value=10, note=None)
+    skp.report_progress(EMPLOYEE, quarter=1, iki_id=iki_id, value=25, note="koreksi")
     assert skp.realisasi[f"{iki_id}@Q1"]["value"] == 25
 
 
@@ -99,7 +99,7 @@ def test_atasan_cannot_be_the_employee() -> None:
             atasan=Person(EMPLOYEE, "Siti"),
             unit="U",
             period_year=2026,
-            rhk=RHK,
+            content=PlanContent(RHK),
         )
     assert info.value.field == "atasan.nip"
 

@@ -1,0 +1,117 @@
+"""Planning's SKP queries: one SKP, lists, its history, the cascade tree, evidence files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.planning.adapters import evidence_files, history, skp_view
+from services.planning.service_layer.skp_handlers import view
+from shared.auth import Principal
+from shared.errors import DomainError, Forbidden, NotFound
+from shared.storage.unit_of_work import UnitOfWork
+
+
+class UnsupportedEvidence(DomainError):
+    status = 415
+
+
+MAX_CASCADE_DEPTH = 10  # JPT madya → pratama → administrator → pengawas → pelaksana, with room
+
+
+def get_skp(uow: UnitOfWork, principal: Principal, skp_id: str) -> dict[str, Any]:
+    found = view(uow, skp_id)
+    if found["tenant"] != principal.tenant:
+        raise NotFound("SKP", "SKP", skp_id)
+    return found
+
+
+def list_skp(uow: UnitOfWork, principal: Principal, **filters: Any) -> list[dict[str, Any]]:
+    with uow:
+        return skp_view.search(uow.session, principal.tenant, **filters)
+
+
+def skp_history(uow: UnitOfWork, principal: Principal, skp_id: str) -> list[dict[str, Any]]:
+    """Every step of the SKP — drafts, revisions, decisions, amendments with their reasons,
+    realisasi and feedback — from its own events."""
+    get_skp(uow, principal, skp_id)
+    with uow:
+        return history.history(uow.session, skp_id)
+
+
+def cascade_tree(uow: UnitOfWork, principal: Principal, skp_id: str) -> dict[str, Any]:
+    """From this SKP's RHK down to every RHK that intervenes them, level by level; with the RHK no
+    subordinate supports yet (coverage)."""
+    root = get_skp(uow, principal, skp_id)
+    with uow:
+        nodes = {r["rhk_id"]: _node(r) for r in skp_view.rhk_of(uow.session, skp_id)}
+        roots = list(nodes.values())
+        frontier = list(nodes)
+        for _ in range(MAX_CASCADE_DEPTH):
+            children = skp_view.rhk_intervening(uow.session, principal.tenant, frontier)
+            children = [c for c in children if c["rhk_id"] not in nodes]  # a cycle cannot loop forever
+            if not children:
+                break
+            for child in children:
+                node = nodes[child["rhk_id"]] = _node(child)
+                nodes[child["intervenes_rhk_id"]]["children"].append(node)
+            frontier = [c["rhk_id"] for c in children]
+    # Coverage is asked of the root plan and of every plan that has been cascaded into: its RHK
+    # that no subordinate's RHK intervenes. A leaf plan at the bottom of the tree needs no supporters.
+    cascaded_into = {skp_id} | {n["skp_id"] for n in nodes.values() if n["children"]}
+    uncovered = [_brief(n) for n in nodes.values() if n["skp_id"] in cascaded_into and not n["children"]]
+    return {
+        "skp_id": skp_id,
+        "nip": root["nip"],
+        "period_year": root["period_year"],
+        "rhk": roots,
+        "rhk_count": len(nodes),
+        "uncovered": uncovered,
+    }
+
+
+def _node(row: dict[str, Any]) -> dict[str, Any]:
+    keys = ("rhk_id", "skp_id", "nip", "employee_name", "status", "kind", "description", "intervenes_rhk_id")
+    return {**{k: row[k] for k in keys}, "children": []}
+
+
+def _brief(node: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in node.items() if k != "children"}
+
+
+def upload_evidence(
+    uow: UnitOfWork, principal: Principal, skp_id: str, filename: str, content: bytes
+) -> dict[str, Any]:
+    skp = get_skp(uow, principal, skp_id)
+    if skp["nip"] != principal.nip:
+        raise Forbidden(
+            "Hanya pemilik SKP yang dapat mengunggah bukti dukung.", "Only the SKP's owner may upload evidence."
+        )
+    content_type = evidence_files.sniff_content_type(filename, content)
+    if content_type is None:
+        raise UnsupportedEvidence(
+            "evidence_type_not_accepted",
+            f"Jenis berkas tidak diterima; gunakan {evidence_files.ACCEPTED}.",
+            f"This file type is not accepted; use {evidence_files.ACCEPTED}.",
+            field="file",
+        )
+    with uow:
+        stored = evidence_files.store(
+            uow.session,
+            tenant=principal.tenant,
+            skp_id=skp_id,
+            owner_nip=principal.nip,
+            filename=filename,
+            content_type=content_type,
+            content=content,
+        )
+        uow.commit()
+    return stored
+
+
+def download_evidence(uow: UnitOfWork, principal: Principal, skp_id: str, file_id: str) -> dict[str, Any]:
+    get_skp(uow, principal, skp_id)
+    with uow:
+        found = evidence_files.find(uow.session, skp_id, file_id, with_content=True)
+    if found is None:
+        raise NotFound("berkas bukti dukung", "evidence file", file_id)
+    return found
