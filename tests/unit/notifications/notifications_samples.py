@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from shared.contracts import CATALOG
@@ -89,6 +91,23 @@ PAYLOADS: dict[str, dict[str, Any]] = {
     },
 }
 PAYLOADS["plan.approved"] = {**PAYLOADS["plan.submitted"], "approved_by": ATASAN}
+
+# The contract's own samples for the rest (same employee and atasan).
+CONTRACT_SAMPLES = Path(__file__).resolve().parents[2] / "contract" / "samples"
+for _type in (
+    "plan.amended",
+    "realisasi.feedback_given",
+    "evaluation.revised",
+    "progress.reported",
+    "employee.registered",
+    "unit.registered",
+):
+    PAYLOADS.setdefault(_type, json.loads((CONTRACT_SAMPLES / f"{_type}.v1.json").read_text(encoding="utf-8")))
+
+
+def employee(nip: str, name: str, **changes: Any) -> dict[str, Any]:
+    """An employee record as the organisation events carry it."""
+    return {**PAYLOADS["employee.registered"], "nip": nip, "name": name, **changes}
 
 
 def payload(event_type: str, **changes: Any) -> dict[str, Any]:
