@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,8 @@ for _type in (
     "evaluation.revised",
     "progress.reported",
     "employee.registered",
+    "employee.updated",
+    "employee.moved",
     "unit.registered",
 ):
     PAYLOADS.setdefault(_type, json.loads((CONTRACT_SAMPLES / f"{_type}.v1.json").read_text(encoding="utf-8")))
@@ -114,10 +117,11 @@ def payload(event_type: str, **changes: Any) -> dict[str, Any]:
     return {**PAYLOADS[event_type], **changes}
 
 
-def envelope(event_type: str, tenant: str = TENANT, **changes: Any) -> Envelope:
+def envelope(event_type: str, tenant: str = TENANT, occurred_at: datetime | None = None, **changes: Any) -> Envelope:
     """An event as the consumer hands it to a handler: validated against the contract."""
     return CATALOG.read(
         Envelope.new(
+            occurred_at=occurred_at,
             event_type=event_type,
             schema_version=CATALOG.latest(event_type).version,
             producer="test",
