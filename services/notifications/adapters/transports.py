@@ -41,6 +41,10 @@ class SmtpMailer:
     def __init__(self, settings: SmtpSettings) -> None:
         self.settings = settings
 
+    @property
+    def enabled(self) -> bool:
+        return self.settings.enabled
+
     def message(self, to: str, payload: str, delivery_id: str) -> EmailMessage:
         content = json.loads(payload)
         msg = EmailMessage()

@@ -161,3 +161,13 @@ def test_an_event_delivered_twice_mails_once(runtime, consume) -> None:
     consume(event)
     (row,) = table(runtime, deliveries)
     assert row["tenant"] == TENANT
+
+
+def test_without_an_smtp_server_configured_mails_wait_instead_of_failing(runtime, reward_for_siti) -> None:
+    counts = create_dispatcher(runtime, NotificationSettings()).run_once()
+    assert counts == {"delivered": 0, "retry": 0, "failed": 0}
+    (row,) = table(runtime, deliveries)
+    assert (row["status"], row["attempts"]) == ("pending", 0)
+    with smtp_server() as (mailbox, port):
+        assert create_dispatcher(runtime, options(port)).run_once()["delivered"] == 1
+    assert len(mailbox.messages) == 1
