@@ -65,3 +65,17 @@ def test_several_signatures_any_may_match() -> None:
     ts = int(time.time())
     header = f"{sign('whsec_old', ts, BODY)}, {sign(SECRET, ts, BODY)}"
     assert verify_signature(SECRET, BODY, header, ts)
+
+
+def test_the_readme_snippet_verifies_what_the_service_signs() -> None:
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    (snippet,) = [block for block in re.findall(r"```python\n(.*?)```", readme, re.S) if "def verify(" in block]
+    namespace: dict = {}
+    exec(snippet, namespace)  # noqa: S102 - our own documentation
+    ts = int(time.time())
+    assert namespace["verify"](SECRET, BODY, sign(SECRET, ts, BODY), str(ts))
+    assert not namespace["verify"](SECRET, BODY + b"x", sign(SECRET, ts, BODY), str(ts))
+    assert not namespace["verify"](SECRET, BODY, sign(SECRET, ts - 600, BODY), str(ts - 600))
