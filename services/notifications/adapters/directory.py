@@ -85,3 +85,14 @@ def save_preference(session: Session, tenant: str, nip: str, language: str, chan
         "updated_at": datetime.now(UTC),
     }
     upsert(session, preferences, row, key=("tenant", "nip"))
+
+
+def people_and_preferences(
+    session: Session, tenant: str
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """Everyone of the instansi and their preferences, by NIP (one query each)."""
+    persons = {r["nip"]: dict(r) for r in session.execute(select(people).where(people.c.tenant == tenant)).mappings()}
+    prefs = {
+        r["nip"]: dict(r) for r in session.execute(select(preferences).where(preferences.c.tenant == tenant)).mappings()
+    }
+    return persons, prefs

@@ -88,18 +88,21 @@ def publish(uow: UnitOfWork, principal: Principal, campaign_id: str, templates: 
         campaign.publish(targeted=len(targeted), at=now)
         uow.events.save(campaign, tenant=principal.tenant, actor=principal.nip)
         campaign_view.set_published(uow.session, campaign)
+        persons, prefs = directory.people_and_preferences(uow.session, principal.tenant)
+        rendered = templates.render(_draft(campaign, principal.nip))  # the same words for everyone
         for member in targeted:
-            draft = _draft(campaign, member.nip)
             write_notice(
                 uow,
                 tenant=principal.tenant,
-                draft=draft,
-                rendered=templates.render(draft),
+                draft=_draft(campaign, member.nip),
+                rendered=rendered,
                 source_event_type="campaign.published",
                 source_event_id=campaign.id,
                 category=Category.SOSIALISASI,
                 at=now,
                 campaign_id=campaign.id,
+                known=(persons.get(member.nip), prefs.get(member.nip)),
+                announce=False,  # campaign.published (with the count) stands for the in-app deliveries
             )
         content = campaign.content
         uow.publish(

@@ -59,11 +59,17 @@ def write_notice(
     category: str,
     at: datetime,
     campaign_id: str | None = None,
+    known: tuple[Mapping[str, Any] | None, Mapping[str, Any] | None] | None = None,
+    announce: bool = True,
 ) -> Notice | None:
     """One notice to one person: inbox row, `notice.delivered` (in-app) and, if the person wants
-    e-mail for this category and has an address, a pending e-mail delivery. None if it exists."""
+    e-mail for this category and has an address, a pending e-mail delivery. None if it exists.
+
+    `known`: (person, preference) already read in bulk by a caller writing many notices at once
+    (a campaign) for a source that cannot have notices yet; skips the per-person reads.
+    `announce=False`: no per-person in-app `notice.delivered` (a campaign announces itself once)."""
     notice_id = notice_id_for(source_event_id, draft.recipient_nip)
-    if uow.events.load(notice_id):
+    if known is None and uow.events.load(notice_id):
         return None
     notice = Notice.create(
         tenant=tenant,
@@ -76,22 +82,25 @@ def write_notice(
         campaign_id=campaign_id,
     )
     uow.events.save(notice, tenant=tenant, actor=None)
-    person = directory.person(uow.session, tenant, draft.recipient_nip)
-    notice_view.add(uow.session, notice, unit_id=person["unit_id"] if person else None)
-    uow.publish(
-        "notice.delivered",
-        {
-            "notice_id": notice.id,
-            "nip": notice.recipient_nip,
-            "channel": IN_APP,
-            "source_event_type": source_event_type,
-            "source_event_id": source_event_id,
-        },
-        tenant=tenant,
-        aggregate_id=notice.id,
-        aggregate_version=notice.version,
+    person, pref = known or (
+        directory.person(uow.session, tenant, draft.recipient_nip),
+        directory.preference(uow.session, tenant, draft.recipient_nip),
     )
-    pref = directory.preference(uow.session, tenant, draft.recipient_nip)
+    notice_view.add(uow.session, notice, unit_id=person["unit_id"] if person else None)
+    if announce:
+        uow.publish(
+            "notice.delivered",
+            {
+                "notice_id": notice.id,
+                "nip": notice.recipient_nip,
+                "channel": IN_APP,
+                "source_event_type": source_event_type,
+                "source_event_id": source_event_id,
+            },
+            tenant=tenant,
+            aggregate_id=notice.id,
+            aggregate_version=notice.version,
+        )
     if EMAIL in channels_for(pref, category) and person and person.get("email") and person.get("active", True):
         delivery_log.add(
             uow.session,
