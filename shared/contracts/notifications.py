@@ -33,6 +33,7 @@ class NoticeFailedV1(ma.Schema):
     channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
     delivery_id = fields.String(required=True)
     source_event_type = fields.String(required=True)
+    source_event_id = fields.String(required=True)
     attempts = fields.Integer(required=True, validate=validate.Range(min=1))
     error = text(2000, required=True)
 

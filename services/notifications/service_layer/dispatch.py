@@ -116,12 +116,12 @@ class Dispatcher:
             "nip": delivery["recipient_nip"],
             "channel": "email",
             "source_event_type": delivery["source_event_type"],
+            "source_event_id": delivery["source_event_id"],
             "delivery_id": delivery["delivery_id"],
             "attempts": attempts,
         }
         if outcome == "delivered":
             event_type = "notice.delivered"
-            payload["source_event_id"] = delivery["source_event_id"]
         else:
             event_type = "notice.failed"
             payload["error"] = (error or "unknown error")[:2000]
