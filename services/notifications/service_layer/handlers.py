@@ -117,6 +117,27 @@ def write_notice(
     return notice
 
 
+# (NIP field, name field) pairs an event may carry without the name (older producers): the
+# directory fills the name in, so a notice says "Budi Santoso" rather than "your atasan".
+NAME_FIELDS = (
+    ("returned_by", "returned_by_name"),
+    ("given_by", "given_by_name"),
+    ("coach_nip", "coach_name"),
+    ("atasan_nip", "atasan_name"),
+    ("nip", "employee_name"),
+)
+
+
+def with_names(uow: UnitOfWork, tenant: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    filled = dict(payload)
+    for nip_field, name_field in NAME_FIELDS:
+        if payload.get(nip_field) and not payload.get(name_field):
+            person = directory.person(uow.session, tenant, payload[nip_field])
+            if person:
+                filled[name_field] = person["name"]
+    return filled
+
+
 def notify(uow: UnitOfWork, envelope: Envelope, templates: TemplateSet) -> list[str]:
     """Store one notice per recipient of the event (both languages) and announce each delivery.
 
@@ -125,7 +146,8 @@ def notify(uow: UnitOfWork, envelope: Envelope, templates: TemplateSet) -> list[
     """
     now = datetime.now(UTC)
     # Render every recipient's notice before writing anything: a template error stores nothing.
-    rendered = [(d, templates.render(d)) for d in drafts_for(envelope.event_type, envelope.payload)]
+    payload = with_names(uow, envelope.tenant, envelope.payload)
+    rendered = [(d, templates.render(d)) for d in drafts_for(envelope.event_type, payload)]
     created: list[str] = []
     for draft, texts in rendered:
         notice = write_notice(
