@@ -12,7 +12,7 @@ from services.notifications.adapters.tables import notices
 from services.notifications.domain.notice import Notice
 
 
-def add(session: Session, notice: Notice) -> None:
+def add(session: Session, notice: Notice, unit_id: str | None = None) -> None:
     session.execute(
         insert(notices).values(
             notice_id=notice.id,
@@ -26,6 +26,9 @@ def add(session: Session, notice: Notice) -> None:
             body_en=notice.texts["en"]["body"],
             created_at=notice.created_at,
             read_at=notice.read_at,
+            category=notice.category,
+            campaign_id=notice.campaign_id,
+            unit_id=unit_id,
         )
     )
 

@@ -3,6 +3,9 @@
 Each builder turns a validated event payload into one draft per recipient: the template to use
 and, per language, the words that fill it (names, periods and labels — never raw codes where a
 person expects words). Pure functions, no I/O.
+
+Supporting a new event type = a template pair (`templates/{id,en}/<type>.txt`) + one `Rule` in
+RULES below (event type, category for preferences, and the builder naming recipients and facts).
 """
 
 from __future__ import annotations
@@ -22,6 +25,29 @@ class NoticeDraft:
     recipient_nip: str
     template: str  # template name: the event type, or "<event type>.<audience>" for a second audience
     facts: Mapping[str, Facts]  # language -> placeholder values
+
+
+class Category:
+    """What a notice is about; a person chooses channels per category."""
+
+    PLAN = "plan"
+    REALISASI = "realisasi"
+    EVALUATION = "evaluation"
+    REWARD = "reward"
+    COACHING = "coaching"
+    REMINDER = "reminder"
+    SOSIALISASI = "sosialisasi"
+
+
+CATEGORIES = (
+    Category.PLAN,
+    Category.REALISASI,
+    Category.EVALUATION,
+    Category.REWARD,
+    Category.COACHING,
+    Category.REMINDER,
+    Category.SOSIALISASI,
+)
 
 
 def _per_language(build: Callable[[str], Facts]) -> dict[str, Facts]:
@@ -132,19 +158,90 @@ def coaching_assigned(p: Mapping[str, Any]) -> list[NoticeDraft]:
     return drafts
 
 
-BUILDERS: dict[str, Callable[[Mapping[str, Any]], list[NoticeDraft]]] = {
-    "plan.submitted": plan_submitted,
-    "plan.approved": plan_approved,
-    "plan.returned": plan_returned,
-    "evaluation.completed": evaluation_completed,
-    "reward.granted": reward_granted,
-    "coaching.assigned": coaching_assigned,
-}
+def plan_amended(p: Mapping[str, Any]) -> list[NoticeDraft]:
+    facts = _per_language(
+        lambda lang: {
+            "employee_name": p["employee_name"],
+            "atasan_name": p["atasan_name"],
+            "period": labels.period(p["period_year"], lang),
+            "amendment_no": str(p["amendment_no"]),
+            "reason": p["reason"].strip(),
+        }
+    )
+    return [NoticeDraft(p["nip"], "plan.amended", facts)]
 
-CONSUMED_EVENT_TYPES = tuple(BUILDERS)
-# Every template the builders may ask for; all must exist in every language at start-up.
-TEMPLATE_NAMES = (*CONSUMED_EVENT_TYPES, "coaching.assigned.coach")
+
+def realisasi_feedback_given(p: Mapping[str, Any]) -> list[NoticeDraft]:
+    facts = _per_language(
+        lambda lang: {
+            "employee_name": p.get("employee_name") or {"id": "Bapak/Ibu", "en": "colleague"}[lang],
+            "given_by": _atasan(p.get("given_by_name"), lang),
+            "period": labels.period(p["period_year"], lang, f"Q{p['quarter']}"),
+            "indicator": p.get("indicator") or {"id": "indikator kinerja Anda", "en": "your indicator"}[lang],
+            "feedback": p["feedback"].strip(),
+        }
+    )
+    return [NoticeDraft(p["nip"], "realisasi.feedback_given", facts)]
+
+
+def evaluation_revised(p: Mapping[str, Any]) -> list[NoticeDraft]:
+    facts = _per_language(
+        lambda lang: {
+            "employee_name": p["employee_name"],
+            "period": labels.period(p["period_year"], lang, p["period"]),
+            "predikat": labels.predikat(p["predikat"], lang),
+            "previous_predikat": labels.predikat(p["previous_predikat"], lang),
+            "reason": p["revision_reason"].strip(),
+        }
+    )
+    return [NoticeDraft(p["nip"], "evaluation.revised", facts)]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How one consumed event type becomes notices."""
+
+    category: str
+    build: Callable[[Mapping[str, Any]], list[NoticeDraft]]
+    extra_templates: tuple[str, ...] = ()  # second audiences' templates, "<type>.<audience>"
+
+
+RULES: dict[str, Rule] = {
+    "plan.submitted": Rule(Category.PLAN, plan_submitted),
+    "plan.approved": Rule(Category.PLAN, plan_approved),
+    "plan.returned": Rule(Category.PLAN, plan_returned),
+    "plan.amended": Rule(Category.PLAN, plan_amended),
+    "realisasi.feedback_given": Rule(Category.REALISASI, realisasi_feedback_given),
+    "evaluation.completed": Rule(Category.EVALUATION, evaluation_completed),
+    "evaluation.revised": Rule(Category.EVALUATION, evaluation_revised),
+    "reward.granted": Rule(Category.REWARD, reward_granted),
+    "coaching.assigned": Rule(Category.COACHING, coaching_assigned, ("coaching.assigned.coach",)),
+}
+BUILDERS = {event_type: rule.build for event_type, rule in RULES.items()}
+
+CONSUMED_EVENT_TYPES = tuple(RULES)
+# Templates written by the service itself, not from a consumed event (reminders, campaigns).
+OWN_TEMPLATES = (
+    "reminder.skp_due",
+    "reminder.realisasi_due",
+    "reminder.pending_approval",
+    "reminder.appeal_window",
+    "campaign.published",
+)
+# Every template the service may ask for; all must exist in every language at start-up.
+TEMPLATE_NAMES = (
+    *CONSUMED_EVENT_TYPES,
+    *(name for rule in RULES.values() for name in rule.extra_templates),
+    *OWN_TEMPLATES,
+)
 
 
 def drafts_for(event_type: str, payload: Mapping[str, Any]) -> list[NoticeDraft]:
-    return BUILDERS[event_type](payload)
+    return RULES[event_type].build(payload)
+
+
+def category_of(event_type: str) -> str:
+    rule = RULES.get(event_type)
+    if rule is not None:
+        return rule.category
+    return Category.SOSIALISASI if event_type.startswith("campaign.") else Category.REMINDER

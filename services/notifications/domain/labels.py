@@ -7,6 +7,8 @@ tahun 2026", "90%").
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from shared.contracts.vocabulary import Predikat, Rating
 
@@ -101,3 +103,29 @@ def bullets(items: Sequence[str], lang: str) -> str:
 def listing(items: Sequence[str], lang: str, sep: str = ", ") -> str:
     cleaned = [item.strip() for item in items if item and item.strip()]
     return sep.join(cleaned) if cleaned else _NONE[lang]
+
+
+MONTHS = {
+    "id": [
+        "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+        "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+    ],
+    "en": [
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ],
+}  # fmt: skip
+
+
+def day(value: date, lang: str) -> str:
+    """2027-01-31 -> "31 Januari 2027" / "31 January 2027"."""
+    return f"{value.day} {MONTHS[lang][value.month - 1]} {value.year}"
+
+
+def moment(value: datetime, lang: str, zone: str = "Asia/Jakarta") -> str:
+    """A point in time in the instansi's zone: "3 Desember 2026 pukul 08.00 WIB" / "3 December 2026, 08:00 WIB"."""
+    local = value.astimezone(ZoneInfo(zone))
+    suffix = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}.get(zone, zone)
+    if lang == "id":
+        return f"{day(local.date(), lang)} pukul {local:%H.%M} {suffix}"
+    return f"{day(local.date(), lang)}, {local:%H:%M} {suffix}"

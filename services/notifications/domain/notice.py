@@ -34,6 +34,8 @@ class Notice(Aggregate):
         self.texts: dict[str, dict[str, str]] = {}
         self.created_at: datetime | None = None
         self.read_at: datetime | None = None
+        self.category: str | None = None
+        self.campaign_id: str | None = None
 
     # --- commands ---------------------------------------------------------------------------
 
@@ -47,6 +49,8 @@ class Notice(Aggregate):
         source_event_id: str,
         rendered: RenderedNotice,
         at: datetime,
+        category: str | None = None,
+        campaign_id: str | None = None,
     ) -> Notice:
         notice = cls(notice_id_for(source_event_id, recipient_nip))
         notice._record(
@@ -57,6 +61,8 @@ class Notice(Aggregate):
             source_event_id=source_event_id,
             texts={lang: {"title": title, "body": body} for lang, (title, body) in rendered.texts.items()},
             created_at=at.isoformat(),
+            category=category,
+            campaign_id=campaign_id,
         )
         return notice
 
@@ -78,6 +84,8 @@ class Notice(Aggregate):
         self.source_event_id = data["source_event_id"]
         self.texts = data["texts"]
         self.created_at = datetime.fromisoformat(data["created_at"])
+        self.category = data.get("category")
+        self.campaign_id = data.get("campaign_id")
 
     def _on_notice_read(self, data: dict[str, Any]) -> None:
         self.read_at = datetime.fromisoformat(data["read_at"])

@@ -1,4 +1,4 @@
-"""Notifications' HTTP API: the caller's own inbox at /api/v1/notices."""
+"""Notifications' HTTP API: the inbox, preferences, deliveries (admin), campaigns (admin) and webhooks (agency)."""
 
 from __future__ import annotations
 
@@ -20,8 +20,9 @@ from shared.web import current_principal, require_roles
 PEOPLE = (Role.PEGAWAI, Role.ATASAN, Role.ADMIN)
 
 
-def _localised(row: dict[str, Any]) -> dict[str, Any]:
-    lang = pick_language(request.args.get("lang"), request.headers.get("Accept-Language"))
+def _localised(row: dict[str, Any], preferred: str = "id") -> dict[str, Any]:
+    asked = request.args.get("lang") or request.headers.get("Accept-Language")
+    lang = pick_language(request.args.get("lang"), request.headers.get("Accept-Language")) if asked else preferred
     return {
         "notice_id": row["notice_id"],
         "event_type": row["event_type"],
@@ -47,10 +48,12 @@ def create_blueprint(uow: Callable[[], UnitOfWork]) -> Blueprint:
         @require_roles(*PEOPLE)
         def get(self, query: dict[str, Any]) -> list[dict[str, Any]]:
             """Your notices, newest first."""
+            principal = current_principal()
             rows = handlers.list_notices(
-                uow(), current_principal(), unread=query.get("unread"), limit=query["limit"], offset=query["offset"]
+                uow(), principal, unread=query.get("unread"), limit=query["limit"], offset=query["offset"]
             )
-            return [_localised(row) for row in rows]
+            preferred = handlers.preferred_language(uow(), principal)
+            return [_localised(row, preferred) for row in rows]
 
     @bp.route("/unread-count")
     class UnreadCount(MethodView):
@@ -67,7 +70,10 @@ def create_blueprint(uow: Callable[[], UnitOfWork]) -> Blueprint:
         @require_roles(*PEOPLE)
         def get(self, _query: dict[str, Any], notice_id: str) -> dict[str, Any]:
             """One of your notices."""
-            return _localised(handlers.get_notice(uow(), current_principal(), notice_id))
+            principal = current_principal()
+            return _localised(
+                handlers.get_notice(uow(), principal, notice_id), handlers.preferred_language(uow(), principal)
+            )
 
     @bp.route("/<notice_id>/read", methods=["POST"])
     @bp.arguments(schemas.LangQuery, location="query")
@@ -75,6 +81,9 @@ def create_blueprint(uow: Callable[[], UnitOfWork]) -> Blueprint:
     @require_roles(*PEOPLE)
     def mark_read(_query: dict[str, Any], notice_id: str) -> dict[str, Any]:
         """Mark one of your notices as read (again: no change)."""
-        return _localised(handlers.mark_read(uow(), current_principal(), notice_id))
+        principal = current_principal()
+        return _localised(
+            handlers.mark_read(uow(), principal, notice_id), handlers.preferred_language(uow(), principal)
+        )
 
     return bp

@@ -1,4 +1,5 @@
-"""Notifications' handlers: consumed events become notices; the inbox reads and marks them.
+"""Notifications' handlers: consumed events become notices (and e-mails, and webhook deliveries);
+the inbox reads and marks them.
 
 Event handlers run inside the consumer's unit of work (no `with uow:`, no commit); the inbox
 commands open their own.
@@ -6,21 +7,135 @@ commands open their own.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from services.notifications.adapters import notice_view
-from services.notifications.domain.facts import CONSUMED_EVENT_TYPES, drafts_for
+from services.notifications.adapters import deadline_facts, delivery_log, directory, notice_view, webhook_registry
+from services.notifications.domain.facts import CONSUMED_EVENT_TYPES, NoticeDraft, category_of, drafts_for
 from services.notifications.domain.notice import Notice, notice_id_for
-from services.notifications.domain.templates import TemplateSet
+from services.notifications.domain.templates import RenderedNotice, TemplateSet
 from shared.auth import Principal
+from shared.contracts import CATALOG
 from shared.errors import NotFound
 from shared.events import Envelope
 from shared.messaging.consumer import Handler
 from shared.storage.unit_of_work import UnitOfWork
 
-CHANNEL = "in_app"
+IN_APP, EMAIL = "in_app", "email"
+DEFAULT_CHANNELS = (IN_APP, EMAIL)
+
+
+def channels_for(pref: Mapping[str, Any] | None, category: str) -> tuple[str, ...]:
+    """The person's channels for a category; the inbox always keeps every notice."""
+    if pref is None:
+        return DEFAULT_CHANNELS
+    chosen = (pref.get("channels") or {}).get(category)
+    return DEFAULT_CHANNELS if chosen is None else tuple(dict.fromkeys((IN_APP, *chosen)))
+
+
+def language_of(pref: Mapping[str, Any] | None) -> str:
+    return (pref or {}).get("language") or "id"
+
+
+def email_text(rendered: RenderedNotice, lang: str) -> str:
+    title, body = rendered.texts[lang]
+    footer = {
+        "id": "Pesan ini dikirim oleh Kinerja. Atur saluran pemberitahuan Anda di menu Preferensi.",
+        "en": "This message was sent by Kinerja. Choose your notification channels under Preferences.",
+    }[lang]
+    return json.dumps({"subject": title, "body": f"{body}\n\n--\n{footer}", "language": lang})
+
+
+def write_notice(
+    uow: UnitOfWork,
+    *,
+    tenant: str,
+    draft: NoticeDraft,
+    rendered: RenderedNotice,
+    source_event_type: str,
+    source_event_id: str,
+    category: str,
+    at: datetime,
+    campaign_id: str | None = None,
+    known: tuple[Mapping[str, Any] | None, Mapping[str, Any] | None] | None = None,
+    announce: bool = True,
+) -> Notice | None:
+    """One notice to one person: inbox row, `notice.delivered` (in-app) and, if the person wants
+    e-mail for this category and has an address, a pending e-mail delivery. None if it exists.
+
+    `known`: (person, preference) already read in bulk by a caller writing many notices at once
+    (a campaign) for a source that cannot have notices yet; skips the per-person reads.
+    `announce=False`: no per-person in-app `notice.delivered` (a campaign announces itself once)."""
+    notice_id = notice_id_for(source_event_id, draft.recipient_nip)
+    if known is None and uow.events.load(notice_id):
+        return None
+    notice = Notice.create(
+        tenant=tenant,
+        recipient_nip=draft.recipient_nip,
+        event_type=source_event_type,
+        source_event_id=source_event_id,
+        rendered=rendered,
+        at=at,
+        category=category,
+        campaign_id=campaign_id,
+    )
+    uow.events.save(notice, tenant=tenant, actor=None)
+    person, pref = known or (
+        directory.person(uow.session, tenant, draft.recipient_nip),
+        directory.preference(uow.session, tenant, draft.recipient_nip),
+    )
+    notice_view.add(uow.session, notice, unit_id=person["unit_id"] if person else None)
+    if announce:
+        uow.publish(
+            "notice.delivered",
+            {
+                "notice_id": notice.id,
+                "nip": notice.recipient_nip,
+                "channel": IN_APP,
+                "source_event_type": source_event_type,
+                "source_event_id": source_event_id,
+            },
+            tenant=tenant,
+            aggregate_id=notice.id,
+            aggregate_version=notice.version,
+        )
+    if EMAIL in channels_for(pref, category) and person and person.get("email") and person.get("active", True):
+        delivery_log.add(
+            uow.session,
+            tenant=tenant,
+            channel=EMAIL,
+            notice_id=notice.id,
+            recipient_nip=notice.recipient_nip,
+            source_event_id=source_event_id,
+            source_event_type=source_event_type,
+            address=person["email"],
+            payload=email_text(rendered, language_of(pref)),
+            at=at,
+        )
+    return notice
+
+
+# (NIP field, name field) pairs an event may carry without the name (older producers): the
+# directory fills the name in, so a notice says "Budi Santoso" rather than "your atasan".
+NAME_FIELDS = (
+    ("returned_by", "returned_by_name"),
+    ("given_by", "given_by_name"),
+    ("coach_nip", "coach_name"),
+    ("atasan_nip", "atasan_name"),
+    ("nip", "employee_name"),
+)
+
+
+def with_names(uow: UnitOfWork, tenant: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    filled = dict(payload)
+    for nip_field, name_field in NAME_FIELDS:
+        if payload.get(nip_field) and not payload.get(name_field):
+            person = directory.person(uow.session, tenant, payload[nip_field])
+            if person:
+                filled[name_field] = person["name"]
+    return filled
 
 
 def notify(uow: UnitOfWork, envelope: Envelope, templates: TemplateSet) -> list[str]:
@@ -29,46 +144,85 @@ def notify(uow: UnitOfWork, envelope: Envelope, templates: TemplateSet) -> list[
     A recipient who already has a notice for this event is skipped, so a redelivery (even under
     a new consumer group) stores and publishes nothing. Returns the ids of the new notices.
     """
-    created: list[str] = []
     now = datetime.now(UTC)
     # Render every recipient's notice before writing anything: a template error stores nothing.
-    rendered = [(d, templates.render(d)) for d in drafts_for(envelope.event_type, envelope.payload)]
+    payload = with_names(uow, envelope.tenant, envelope.payload)
+    rendered = [(d, templates.render(d)) for d in drafts_for(envelope.event_type, payload)]
+    created: list[str] = []
     for draft, texts in rendered:
-        notice_id = notice_id_for(envelope.event_id, draft.recipient_nip)
-        if uow.events.load(notice_id):
-            continue
-        notice = Notice.create(
+        notice = write_notice(
+            uow,
             tenant=envelope.tenant,
-            recipient_nip=draft.recipient_nip,
-            event_type=envelope.event_type,
-            source_event_id=envelope.event_id,
+            draft=draft,
             rendered=texts,
+            source_event_type=envelope.event_type,
+            source_event_id=envelope.event_id,
+            category=category_of(envelope.event_type),
             at=now,
         )
-        uow.events.save(notice, tenant=notice.tenant, actor=None)
-        notice_view.add(uow.session, notice)
-        uow.publish(
-            "notice.delivered",
-            {
-                "notice_id": notice.id,
-                "nip": notice.recipient_nip,
-                "channel": CHANNEL,
-                "source_event_type": envelope.event_type,
-                "source_event_id": envelope.event_id,
-            },
-            tenant=notice.tenant,
-            aggregate_id=notice.id,
-            aggregate_version=notice.version,
-        )
-        created.append(notice.id)
+        if notice is not None:
+            created.append(notice.id)
     return created
 
 
-def event_handlers(templates: TemplateSet) -> Mapping[str, Handler]:
-    def handle(uow: UnitOfWork, envelope: Envelope) -> None:
-        notify(uow, envelope, templates)
+# --- projections: the directory and the facts reminders need --------------------------------
 
-    return dict.fromkeys(CONSUMED_EVENT_TYPES, handle)
+_EMPLOYEE_EVENTS = ("employee.registered", "employee.moved", "employee.atasan_changed", "employee.updated")
+
+
+def project(uow: UnitOfWork, envelope: Envelope) -> None:
+    p, tenant, kind = envelope.payload, envelope.tenant, envelope.event_type
+    at = envelope.occurred_at
+    if kind in _EMPLOYEE_EVENTS:
+        directory.save_person(uow.session, tenant, p)
+    elif kind in ("unit.registered", "unit.changed"):
+        directory.save_unit(uow.session, tenant, p)
+    elif kind == "plan.submitted":
+        deadline_facts.plan_submitted(uow.session, tenant, p, at, envelope.event_id)
+    elif kind in ("plan.approved", "plan.amended"):
+        deadline_facts.plan_decided(uow.session, tenant, p, "approved", at, envelope.event_id)
+    elif kind == "plan.returned":
+        deadline_facts.plan_decided(uow.session, tenant, p, "returned", at, envelope.event_id)
+    elif kind == "progress.reported":
+        deadline_facts.realisasi_reported_for(uow.session, tenant, p)
+    elif kind in ("evaluation.completed", "evaluation.revised"):
+        deadline_facts.result_published(uow.session, tenant, p, at)
+
+
+def fan_out_to_webhooks(uow: UnitOfWork, envelope: Envelope) -> int:
+    """Queue one signed delivery per matching subscription of the event's own instansi."""
+    queued = 0
+    body: str | None = None
+    for sub in webhook_registry.active_for(uow.session, envelope.tenant, envelope.event_type):
+        if delivery_log.exists_for_subscription(uow.session, sub["subscription_id"], envelope.event_id):
+            continue
+        body = body or envelope.to_json().decode("utf-8")
+        delivery_log.add(
+            uow.session,
+            tenant=envelope.tenant,
+            channel="webhook",
+            subscription_id=sub["subscription_id"],
+            source_event_id=envelope.event_id,
+            source_event_type=envelope.event_type,
+            address=sub["url"],
+            payload=body,
+            at=datetime.now(UTC),
+        )
+        queued += 1
+    return queued
+
+
+def event_handlers(templates: TemplateSet) -> Mapping[str, Handler]:
+    """Every event type of the catalog: agencies may subscribe to any of them; some also make
+    notices or feed the directory and the reminder facts."""
+
+    def handle(uow: UnitOfWork, envelope: Envelope) -> None:
+        project(uow, envelope)
+        if envelope.event_type in CONSUMED_EVENT_TYPES:
+            notify(uow, envelope, templates)
+        fan_out_to_webhooks(uow, envelope)
+
+    return {definition.event_type: handle for definition in CATALOG.definitions()}
 
 
 # --- the inbox ------------------------------------------------------------------------------
@@ -111,3 +265,8 @@ def mark_read(uow: UnitOfWork, principal: Principal, notice_id: str) -> dict[str
             notice_view.set_read(uow.session, notice)
             uow.commit()
     return get_notice(uow, principal, notice_id)
+
+
+def preferred_language(uow: UnitOfWork, principal: Principal) -> str:
+    with uow:
+        return language_of(directory.preference(uow.session, principal.tenant, principal.nip))

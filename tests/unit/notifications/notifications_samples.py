@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from shared.contracts import CATALOG
@@ -90,15 +93,35 @@ PAYLOADS: dict[str, dict[str, Any]] = {
 }
 PAYLOADS["plan.approved"] = {**PAYLOADS["plan.submitted"], "approved_by": ATASAN}
 
+# The contract's own samples for the rest (same employee and atasan).
+CONTRACT_SAMPLES = Path(__file__).resolve().parents[2] / "contract" / "samples"
+for _type in (
+    "plan.amended",
+    "realisasi.feedback_given",
+    "evaluation.revised",
+    "progress.reported",
+    "employee.registered",
+    "employee.updated",
+    "employee.moved",
+    "unit.registered",
+):
+    PAYLOADS.setdefault(_type, json.loads((CONTRACT_SAMPLES / f"{_type}.v1.json").read_text(encoding="utf-8")))
+
+
+def employee(nip: str, name: str, **changes: Any) -> dict[str, Any]:
+    """An employee record as the organisation events carry it."""
+    return {**PAYLOADS["employee.registered"], "nip": nip, "name": name, **changes}
+
 
 def payload(event_type: str, **changes: Any) -> dict[str, Any]:
     return {**PAYLOADS[event_type], **changes}
 
 
-def envelope(event_type: str, tenant: str = TENANT, **changes: Any) -> Envelope:
+def envelope(event_type: str, tenant: str = TENANT, occurred_at: datetime | None = None, **changes: Any) -> Envelope:
     """An event as the consumer hands it to a handler: validated against the contract."""
     return CATALOG.read(
         Envelope.new(
+            occurred_at=occurred_at,
             event_type=event_type,
             schema_version=CATALOG.latest(event_type).version,
             producer="test",

@@ -227,3 +227,13 @@ def test_the_worker_consumer_stores_each_event_once(runtime, counts) -> None:
     # A second consumer group (no shared inbox row) still adds nothing: notice ids are deterministic.
     assert consumer("kinerja-notifications-replay").handle(record).status == "processed"
     assert counts() == (2, 2)
+
+
+def test_a_name_the_event_lacks_comes_from_the_directory(runtime, consume) -> None:
+    from tests.unit.notifications.notifications_samples import employee
+
+    consume(envelope("employee.registered", **employee(ATASAN, "Budi Santoso", atasan_nip=None)))
+    consume(envelope("plan.returned"))  # carries returned_by (a NIP) but no returned_by_name
+    (row,) = rows(runtime, notices)
+    assert "Budi Santoso mengembalikan" in row["body_id"]
+    assert "Budi Santoso returned" in row["body_en"]

@@ -29,7 +29,10 @@ def test_every_consumed_event_type_has_a_template_in_both_languages(templates) -
         "plan.submitted",
         "plan.approved",
         "plan.returned",
+        "plan.amended",
+        "realisasi.feedback_given",
         "evaluation.completed",
+        "evaluation.revised",
         "reward.granted",
         "coaching.assigned",
     }
@@ -64,6 +67,18 @@ EXPECTED = {
     "plan.returned": {
         "id": ["Siti Aminah", "tahun 2026", "dikembalikan", "Target IKI terlalu rendah dibanding tahun lalu"],
         "en": ["Siti Aminah", "year 2026", "returned", "Target IKI terlalu rendah dibanding tahun lalu"],
+    },
+    "plan.amended": {
+        "id": ["Siti Aminah", "Budi Santoso", "tahun 2026", "perubahan ke-1", "anggaran perubahan"],
+        "en": ["Siti Aminah", "Budi Santoso", "year 2026", "amendment no. 1", "anggaran perubahan"],
+    },
+    "realisasi.feedback_given": {
+        "id": ["Siti Aminah", "Budi Santoso", "triwulan II tahun 2026", "Jumlah pasien", "pertahankan"],
+        "en": ["Siti Aminah", "Budi Santoso", "quarter II of 2026", "Jumlah pasien", "pertahankan"],
+    },
+    "evaluation.revised": {
+        "id": ["Siti Aminah", "tahun 2026", "diperbarui", "Baik"],
+        "en": ["Siti Aminah", "year 2026", "revised", "Good"],
     },
     "evaluation.completed": {
         "id": ["Siti Aminah", "tahun 2026", "Predikat kinerja: Baik", "di atas ekspektasi", "sesuai ekspektasi"],
