@@ -224,7 +224,7 @@ def test_on_a_tie_the_instansi_beats_the_default_and_the_later_publication_wins(
 
 def test_before_the_first_version_the_earliest_applies() -> None:
     assert policy_in_effect([POLICY, version("x", "2030-01-01")], 2020).version == "default-2026.1"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="no policy versions"):
         policy_in_effect([], 2026)
 
 

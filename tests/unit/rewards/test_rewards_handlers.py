@@ -216,9 +216,14 @@ def test_a_handler_failure_leaves_nothing_behind(runtime, count, monkeypatch) ->
     monkeypatch.setattr(handlers_module.decisions_view, "add", broken)
     handler = event_handlers(runtime)["evaluation.completed"]
     event = envelope(evaluation_payload(predikat="baik"))
-    with pytest.raises(RuntimeError, match="boom"), runtime.uow() as uow:
-        handler(uow, event)
-        uow.commit()
+
+    def consume() -> None:  # as the consumer does: commit only after the handler returned
+        with runtime.uow() as uow:
+            handler(uow, event)
+            uow.commit()
+
+    with pytest.raises(RuntimeError, match="boom"):
+        consume()
     assert (count("event_store"), count("outbox")) == (0, 0)
     assert rows(runtime, evaluation_history) == []
 
