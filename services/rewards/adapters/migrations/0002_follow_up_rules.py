@@ -80,7 +80,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("unit_id", sa.String(length=60), nullable=True))
         batch_op.add_column(sa.Column("unit_name", sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column("state", sa.String(length=20), nullable=True))
-        batch_op.add_column(sa.Column("active", sa.Boolean(), server_default=sa.text("1"), nullable=False))
+        batch_op.add_column(sa.Column("active", sa.Boolean(), server_default=sa.true(), nullable=False))
         batch_op.add_column(sa.Column("gross_amount", sa.Float(), nullable=True))
         batch_op.add_column(sa.Column("seq", sa.Integer(), nullable=True))
         batch_op.create_index("ix_decisions_tenant_unit", ["tenant", "period_year", "unit_id"], unique=False)
