@@ -155,6 +155,18 @@ class CoachingCheckInRecordedV1(ma.Schema):
     recorded_by = nip_field(required=True)
 
 
+class CoachingCoachChangedV1(ma.Schema):
+    """The employee's atasan changed during an open plan: the new atasan coaches from now on."""
+
+    coaching_id = fields.String(required=True)
+    nip = nip_field(required=True)
+    employee_name = text(200, required=True)
+    period_year = year_field(required=True)
+    coach_nip = nip_field(required=True)
+    coach_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    previous_coach_nip = nip_field(required=True)
+
+
 class CoachingClosedV1(ma.Schema):
     """The improvement plan ended. `not_improved` leads to a competency test (PP 30/2019 art. 57)."""
 
@@ -245,6 +257,11 @@ DEFINITIONS = [
         "coaching.check_in_recorded",
         CoachingCheckInRecordedV1,
         "The coach recorded a check-in of an improvement plan.",
+    ),
+    _definition(
+        "coaching.coach_changed",
+        CoachingCoachChangedV1,
+        "The atasan of an employee in an open improvement plan changed; the new atasan is the coach.",
     ),
     _definition(
         "coaching.closed",

@@ -24,3 +24,9 @@ def of_period(session: Session, tenant: str, period_year: int) -> list[dict[str,
     t = period_ledger
     query = select(t).where(t.c.tenant == tenant, t.c.period_year == period_year).order_by(t.c.nip)
     return [dict(r) for r in session.execute(query).mappings()]
+
+
+def of_employee(session: Session, tenant: str, nip: str) -> list[dict[str, Any]]:
+    t = period_ledger
+    query = select(t).where(t.c.tenant == tenant, t.c.nip == nip).order_by(t.c.period_year)
+    return [dict(r) for r in session.execute(query).mappings()]

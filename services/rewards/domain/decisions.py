@@ -5,7 +5,7 @@
 - `Coaching` (Butuh Perbaikan, Kurang, Sangat Kurang): pembinaan (PP 30/2019 arts. 56–58) with the
   atasan as coach — a state machine whose every step is an event:
 
-      assigned ──check-in──▶ in_progress ──check-in──▶ in_progress
+      assigned ──check-in──▶ in_progress ──check-in──▶ in_progress   (the atasan changes: coach_changed)
       in_progress ──close(improved)──▶ closed
       in_progress ──close(not_improved)──▶ competency_test ──tested──▶ closed (retained | reassigned)
       any state but revoked ──revoke──▶ revoked   (the evaluation was revised / the period re-run)
@@ -314,6 +314,7 @@ class Coaching(_Decision):
         self.check_ins: list[dict[str, Any]] = []
         self.outcome: dict[str, Any] | None = None
         self.competency_test: dict[str, Any] | None = None
+        self.coach_changes: list[dict[str, Any]] = []
 
     @classmethod
     def assign(
@@ -375,6 +376,19 @@ class Coaching(_Decision):
             notes=notes,
             recorded_by=recorded_by,
         )
+
+    def change_coach(self, *, coach_nip: str, coach_name: str | None) -> bool:
+        """The atasan changed while the plan is open: the new atasan coaches. False when nothing changes."""
+        open_states = {CoachingState.ASSIGNED, CoachingState.IN_PROGRESS}
+        if self.state not in open_states or coach_nip == self.facts["coach_nip"]:
+            return False
+        self._record(
+            "coaching.coach_changed",
+            coach_nip=coach_nip,
+            coach_name=coach_name,
+            previous_coach_nip=self.facts["coach_nip"],
+        )
+        return True
 
     def close(self, *, outcome: str, summary: str, closed_by: str) -> None:
         """End the improvement plan; at least one check-in first (a plan without a meeting was not coached)."""
@@ -455,6 +469,9 @@ class Coaching(_Decision):
             **self.outcome,
         }
 
+    def coach_changed_payload(self) -> dict[str, Any]:
+        return {**self._person(), **self.coach_changes[-1]}
+
     def competency_tested_payload(self) -> dict[str, Any]:
         assert self.competency_test is not None
         return {**self._person(), **self.competency_test}
@@ -473,6 +490,7 @@ class Coaching(_Decision):
             "check_ins": list(self.check_ins),
             "outcome": self.outcome,
             "competency_test": self.competency_test,
+            "coach_changes": list(self.coach_changes),
         }
 
     # --- state from events ----------------------------------------------------------------
@@ -485,6 +503,10 @@ class Coaching(_Decision):
     def _on_coaching_check_in_recorded(self, data: dict[str, Any]) -> None:
         self.check_ins.append(dict(data))
         self.state = CoachingState.IN_PROGRESS
+
+    def _on_coaching_coach_changed(self, data: dict[str, Any]) -> None:
+        self.facts = {**self.facts, "coach_nip": data["coach_nip"], "coach_name": data["coach_name"]}
+        self.coach_changes.append(dict(data))
 
     def _on_coaching_closed(self, data: dict[str, Any]) -> None:
         self.outcome = dict(data)

@@ -118,6 +118,7 @@ class DecisionDetailsOut(ma.Schema):
     check_ins = fields.List(fields.Nested(CheckInOut))
     outcome = fields.Nested(OutcomeOut, allow_none=True)
     competency_test = fields.Nested(CompetencyTestOut, allow_none=True)
+    coach_changes = fields.List(fields.Dict(), metadata={"description": "Earlier coaches, when the atasan changed."})
 
 
 class DecisionOut(ma.Schema):

@@ -216,7 +216,18 @@ def evaluation_revised_handler(config: RewardsConfig) -> Handler:
 
 
 def on_employee_event(uow: UnitOfWork, envelope: Envelope) -> None:
-    employees.upsert_employee(uow.session, envelope.tenant, envelope.payload)
+    """Keep the employee copy; a new atasan takes over the employee's open improvement plans."""
+    record, tenant = envelope.payload, envelope.tenant
+    employees.upsert_employee(uow.session, tenant, record)
+    if not record.get("atasan_nip"):
+        return
+    for entry in ledger.of_employee(uow.session, tenant, record["nip"]):
+        if not entry["decision_id"].startswith("coaching-"):
+            continue
+        coaching = uow.events.get(Coaching, entry["decision_id"])
+        if coaching and coaching.change_coach(coach_nip=record["atasan_nip"], coach_name=record.get("atasan_name")):
+            _save(uow, coaching)
+            _publish(uow, coaching, "coaching.coach_changed", coaching.coach_changed_payload())
 
 
 def on_plan_event(uow: UnitOfWork, envelope: Envelope) -> None:
@@ -281,6 +292,13 @@ def _only_the_coach(principal: Principal, coaching: Coaching) -> None:
 def record_check_in(
     uow: UnitOfWork, principal: Principal, coaching_id: str, *, held_on: date, progress: str, notes: str
 ) -> dict[str, Any]:
+    if held_on > _today():
+        raise DomainError(
+            "check_in_in_future",
+            "Pertemuan pembinaan dicatat setelah terjadi, bukan sebelumnya.",
+            "A check-in is recorded after it took place, not before.",
+            field="held_on",
+        )
     with uow:
         coaching = _coaching(uow, principal, coaching_id)
         _only_the_coach(principal, coaching)

@@ -143,7 +143,7 @@ class TestCoaching:
     def check_in(self, client, headers, progress: str = "behind", coaching_id: str = COACHING_ID):
         return client.post(
             f"/api/v1/coaching/{coaching_id}/check-ins",
-            json={"held_on": "2099-01-01", "progress": progress, "notes": "Kunjungan rumah belum terjadwal"},
+            json={"progress": progress, "notes": "Kunjungan rumah belum terjadwal"},
             headers=headers,
         )
 

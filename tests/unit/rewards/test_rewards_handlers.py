@@ -15,6 +15,7 @@ from services.rewards.adapters.tables import decisions, evaluation_history
 from services.rewards.bootstrap import event_handlers, load_config
 from services.rewards.service_layer import handlers
 from shared.auth import Principal
+from shared.errors import Forbidden
 from tests.unit.rewards.rewards_samples import (
     ADMIN,
     ATASAN,
@@ -363,3 +364,26 @@ def test_policy_versions_list_marks_the_one_in_force(runtime) -> None:
 def test_history_keeps_the_atasan_of_the_evaluation_when_register_is_silent(deliver, outbox) -> None:
     deliver(evaluation_payload(predikat="sangat_kurang", nip=EMPLOYEE))
     assert outbox("coaching.assigned")[0].payload["coach_nip"] == ATASAN
+
+
+def test_a_new_atasan_takes_over_open_plans_only(deliver, outbox, runtime) -> None:
+    deliver(employee_record(), event_type="employee.registered")
+    deliver(evaluation_payload(predikat="kurang", period_year=2025))
+    deliver(evaluation_payload(predikat="sangat_kurang", period_year=2026))
+    closed = "coaching-eval-198503302010011002-2025-annual"
+    principal = Principal(ATASAN, frozenset({"atasan"}), TENANT)
+    handlers.record_check_in(runtime.uow(), principal, closed, held_on=date.today(), progress="on_track", notes="")
+    handlers.close_coaching(runtime.uow(), principal, closed, outcome="improved", summary="")
+    changed = {**employee_record(atasan=COLLEAGUE), "from_atasan_nip": ATASAN}
+    deliver(changed, event_type="employee.atasan_changed")
+    deliver(changed, event_type="employee.atasan_changed")  # the same atasan again: nothing new
+    [event] = outbox("coaching.coach_changed")
+    assert event.payload["coaching_id"] == "coaching-eval-198503302010011002-2026-annual"
+    assert (event.payload["coach_nip"], event.payload["previous_coach_nip"]) == (COLLEAGUE, ATASAN)
+    by_id = {r["decision_id"]: r for r in rows(runtime, decisions)}
+    assert by_id[event.payload["coaching_id"]]["details"]["coach_nip"] == COLLEAGUE
+    assert by_id[closed]["details"]["coach_nip"] == ATASAN  # a closed plan keeps its coach
+    with pytest.raises(Forbidden):  # the former coach no longer records steps
+        handlers.record_check_in(
+            runtime.uow(), principal, event.payload["coaching_id"], held_on=date.today(), progress="behind", notes=""
+        )
