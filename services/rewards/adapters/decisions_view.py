@@ -74,10 +74,10 @@ def search(
     return [dict(row) for row in session.execute(query).mappings()]
 
 
-def register_rows(session: Session, tenant: str, period_year: int) -> list[dict[str, Any]]:
-    """The period's decisions in force, in decision order (the order a waitlist is served in)."""
+def register_rows(session: Session, tenant: str, period_year: int, unit_id: str | None = None) -> list[dict[str, Any]]:
+    """The period's decisions in force (of one unit, if given), in decision order (a waitlist's order)."""
     t = decisions
-    query = (
-        select(t).where(t.c.tenant == tenant, t.c.period_year == period_year, t.c.active.is_(True)).order_by(t.c.seq)
-    )
-    return [dict(row) for row in session.execute(query).mappings()]
+    query = select(t).where(t.c.tenant == tenant, t.c.period_year == period_year, t.c.active.is_(True))
+    if unit_id is not None:
+        query = query.where(t.c.unit_id == unit_id)
+    return [dict(row) for row in session.execute(query.order_by(t.c.seq)).mappings()]

@@ -50,6 +50,7 @@ decisions = Table(
     Column("seq", Integer),
     Index("ix_decisions_tenant_nip", "tenant", "nip", "period_year"),
     Index("ix_decisions_tenant_unit", "tenant", "period_year", "unit_id"),
+    Index("ix_decisions_seq", "seq"),  # max(seq) on every new decision
 )
 
 # Rewards' copy of the employee register, from the organisation events (employee.*): credit points

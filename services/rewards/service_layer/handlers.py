@@ -73,8 +73,19 @@ def _publish(uow: UnitOfWork, decision: Decision, event_type: str, payload: dict
 
 
 def _allocation_of(uow: UnitOfWork, config: RewardsConfig, decision: Decision) -> tuple[float | None, str]:
-    """The decision's incentive as the unit's budget stands now (see `incentive_register`)."""
-    register = incentive_register(uow, config, decision.tenant, decision.facts["period_year"])
+    """The decision's incentive as its unit's budget stands now (see `incentive_register`).
+
+    Only the decision's own unit is read: at year-end every decision of a city arrives within
+    hours, and the whole instansi's register per decision would grow quadratically.
+    """
+    consequences = decision.consequences
+    if consequences["gross_amount"] is None:
+        return None, "no_amount"
+    if consequences["unit_id"] is None:  # budgets are per unit: no unit known, no budget applies
+        return consequences["gross_amount"], "no_budget"
+    register = incentive_register(
+        uow, config, decision.tenant, decision.facts["period_year"], unit_id=consequences["unit_id"]
+    )
     for row in register["rows"]:
         if row["decision_id"] == decision.id:
             return row["payable_amount"], row["budget_status"]
@@ -402,14 +413,16 @@ def set_budget(uow: UnitOfWork, principal: Principal, unit_id: str, period_year:
     return {"unit_id": unit_id, "period_year": period_year, "amount": amount}
 
 
-def incentive_register(uow: UnitOfWork, config: RewardsConfig, tenant: str, period_year: int) -> dict[str, Any]:
-    """The period's incentives per unit: gross claims, the budget, and what is payable under the
-    budget behaviour of the policy in force for the period. Runs in the caller's transaction."""
+def incentive_register(
+    uow: UnitOfWork, config: RewardsConfig, tenant: str, period_year: int, unit_id: str | None = None
+) -> dict[str, Any]:
+    """The period's incentives per unit (or of one unit): gross claims, the budget, and what is payable
+    under the budget behaviour of the policy in force for the period. Runs in the caller's transaction."""
     session = uow.session
     policy = policy_in_effect(_policies(uow, config, tenant), period_year)
     unit_budgets = budgets.of_period(session, tenant, period_year)
     by_unit: dict[str, list[dict[str, Any]]] = {}
-    for row in decisions_view.register_rows(session, tenant, period_year):
+    for row in decisions_view.register_rows(session, tenant, period_year, unit_id):
         by_unit.setdefault(row["unit_id"] or "", []).append(row)
     rows, units = [], []
     for unit_id, claims in sorted(by_unit.items()):
