@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -372,7 +372,8 @@ def test_a_new_atasan_takes_over_open_plans_only(deliver, outbox, runtime) -> No
     deliver(evaluation_payload(predikat="sangat_kurang", period_year=2026))
     closed = "coaching-eval-198503302010011002-2025-annual"
     principal = Principal(ATASAN, frozenset({"atasan"}), TENANT)
-    handlers.record_check_in(runtime.uow(), principal, closed, held_on=date.today(), progress="on_track", notes="")
+    today = datetime.now(UTC).date()
+    handlers.record_check_in(runtime.uow(), principal, closed, held_on=today, progress="on_track", notes="")
     handlers.close_coaching(runtime.uow(), principal, closed, outcome="improved", summary="")
     changed = {**employee_record(atasan=COLLEAGUE), "from_atasan_nip": ATASAN}
     deliver(changed, event_type="employee.atasan_changed")
@@ -385,5 +386,5 @@ def test_a_new_atasan_takes_over_open_plans_only(deliver, outbox, runtime) -> No
     assert by_id[closed]["details"]["coach_nip"] == ATASAN  # a closed plan keeps its coach
     with pytest.raises(Forbidden):  # the former coach no longer records steps
         handlers.record_check_in(
-            runtime.uow(), principal, event.payload["coaching_id"], held_on=date.today(), progress="behind", notes=""
+            runtime.uow(), principal, event.payload["coaching_id"], held_on=today, progress="behind", notes=""
         )
