@@ -12,13 +12,16 @@ import dataclasses
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from kafka import KafkaProducer
 from sqlalchemy import func, select
 
 from services.rewards.adapters.tables import decisions
-from services.rewards.bootstrap import create_runtime, event_handlers
+from services.rewards.bootstrap import create_runtime, event_handlers, load_config
+from services.rewards.service_layer import handlers
+from shared.auth import Principal
 from shared.contracts import CATALOG
 from shared.events import Envelope, EventCatalog
 from shared.messaging.consumer import IdempotentConsumer
@@ -108,10 +111,6 @@ def rewards(postgres, kafka_bootstrap) -> Iterator[Rewards]:
         runtime.engine.dispose()
 
 
-def _on(catalog: EventCatalog, event: Envelope) -> Envelope:
-    return catalog.prepare(event)
-
-
 def test_an_evaluation_becomes_a_reward_on_the_topic_and_a_redelivery_changes_nothing(rewards) -> None:
     register = envelope(
         employee_record(SITI, position_kind="fungsional", grade="ahli_madya"), event_type="employee.registered"
@@ -169,3 +168,35 @@ def test_a_revision_revokes_and_replaces_on_the_topic(rewards) -> None:
     with rewards.runtime.engine.connect() as conn:
         active = conn.execute(select(decisions.c.decision_id, decisions.c.active).order_by(decisions.c.seq)).all()
     assert [a for _, a in active] == [False, True]
+
+
+def test_pembinaan_steps_and_the_budget_register_on_postgres(rewards) -> None:
+    rewards.send(envelope(employee_record(ANDI, atasan=BUDI), event_type="employee.registered"))
+    rewards.send(envelope(evaluation_payload(predikat="sangat_kurang", nip=ANDI, atasan_nip=BUDI)))
+    assert rewards.consume(expected=2) == ["processed", "processed"]
+    coaching_id = f"coaching-eval-{ANDI}-2026-annual"
+    coach = Principal(BUDI, frozenset({"pegawai", "atasan"}), TENANT)
+    admin = Principal("198001012005011004", frozenset({"admin_instansi"}), TENANT)
+    today = datetime.now(UTC).date()
+    uow = rewards.runtime.uow
+    handlers.record_check_in(uow(), coach, coaching_id, held_on=today, progress="at_risk", notes="")
+    handlers.close_coaching(uow(), coach, coaching_id, outcome="not_improved", summary="Belum membaik")
+    view = handlers.record_competency_test(
+        uow(), admin, coaching_id, result="not_competent", reassigned_to="Staf Kecamatan", notes=""
+    )
+    assert (view["state"], view["details"]["competency_test"]["reassigned_to"]) == ("closed", "Staf Kecamatan")
+    handlers.set_budget(uow(), admin, "puskesmas-sukarami", 2026, 10_000_000)
+    config = load_config()
+    register = handlers.read_register(uow(), config, admin, 2026)
+    assert [(r["nip"], r["payable_amount"], r["budget_status"]) for r in register["rows"]] == [
+        (ANDI, 10_000_000, "pro_rata")
+    ]
+    assert rewards.relay() == 7
+    events = rewards.published(expected=7)
+    assert [e.event_type for e in events][-3:] == [
+        "coaching.check_in_recorded",
+        "coaching.closed",
+        "coaching.competency_tested",
+    ]
+    assert [e.aggregate_version for e in events[-3:]] == [2, 3, 4]
+    assert events[-2].payload["next_step"] == "competency_test"

@@ -80,4 +80,5 @@ def register_rows(session: Session, tenant: str, period_year: int, unit_id: str 
     query = select(t).where(t.c.tenant == tenant, t.c.period_year == period_year, t.c.active.is_(True))
     if unit_id is not None:
         query = query.where(t.c.unit_id == unit_id)
-    return [dict(row) for row in session.execute(query.order_by(t.c.seq)).mappings()]
+    # seq ties (two consumers inserting at once) are broken by the id, so the order is stable.
+    return [dict(row) for row in session.execute(query.order_by(t.c.seq, t.c.decision_id)).mappings()]
