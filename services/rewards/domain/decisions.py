@@ -18,13 +18,14 @@ for that employee and period (1 for the first, 2 after the first revision, …).
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
 from services.rewards.domain.policy import Policy
-from services.rewards.domain.rules import COACHED, coaching_goals
+from services.rewards.domain.rules import COACHED, coaching_goals, promotion_years_met
 from shared.aggregate import Aggregate
 from shared.contracts.vocabulary import Predikat
 from shared.errors import DomainError
@@ -210,6 +211,33 @@ class _Decision(Aggregate):
             "replaces": self.facts.get("replaces"),
             "revoked": self.revoked,
         }
+
+    def redetermine_promotion(self, annual_predikat: Callable[[int], str | None]) -> bool:
+        """An earlier year's result was revised: look at the years again under the decision's own rule.
+
+        `annual_predikat(year)` gives the annual result now known. False when neither the years considered
+        nor the answer changed (a changed year is published even when the answer stays: it is the record).
+        """
+        if self.revoked is not None:
+            return False
+        c = self.consequences
+        years = [
+            {
+                "period_year": y["period_year"],
+                "predikat": y["predikat"] if i == 0 else annual_predikat(y["period_year"]),
+            }
+            for i, y in enumerate(c["promotion_years"])
+        ]
+        minimum = Predikat(c["promotion_minimum"])
+        eligible = promotion_years_met([Predikat(y["predikat"]) if y["predikat"] else None for y in years], minimum)
+        if years == c["promotion_years"] and eligible == c["promotion_eligible"]:
+            return False
+        self._record("promotion.redetermined", promotion_years=years, promotion_eligible=eligible)
+        return True
+
+    def _on_promotion_redetermined(self, data: dict[str, Any]) -> None:
+        consequences = {**self.consequences, **data}
+        self.facts = {**self.facts, "consequences": consequences, "promotion_eligible": data["promotion_eligible"]}
 
     def _on_decision_revoked(self, data: dict[str, Any]) -> None:
         self.revoked = dict(data)

@@ -144,6 +144,7 @@ def _take_decision(
         _publish(uow, new, "credit_points.converted", points)
     if (training := new.training_payload()) is not None:
         _publish(uow, new, "training.recommended", training)
+    _redetermine_next_year(uow, tenant, evaluation.nip, evaluation.period_year + 1)
     ledger.put(
         session,
         {
@@ -159,6 +160,23 @@ def _take_decision(
         },
     )
     return new
+
+
+def _redetermine_next_year(uow: UnitOfWork, tenant: str, nip: str, year: int) -> None:
+    """A (revised) result of one year counts for the next year's promotion eligibility: if that year is
+    already decided, look again and publish `promotion_eligibility.determined` when the answer changed."""
+    entry = ledger.find(uow.session, tenant, nip, year)
+    if entry is None:
+        return
+    decision = _load_decision(uow, entry["decision_id"])
+
+    def annual(y: int) -> str | None:
+        found = evaluation_history.annual_predikat(uow.session, tenant, nip, y)
+        return found.value if found else None
+
+    if decision is not None and decision.redetermine_promotion(annual):
+        _save(uow, decision)
+        _publish(uow, decision, "promotion_eligibility.determined", decision.promotion_payload())
 
 
 def _as_payload(evaluation: EvaluationResult) -> dict[str, Any]:

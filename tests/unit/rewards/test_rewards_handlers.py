@@ -388,3 +388,28 @@ def test_a_new_atasan_takes_over_open_plans_only(deliver, outbox, runtime) -> No
         handlers.record_check_in(
             runtime.uow(), principal, event.payload["coaching_id"], held_on=today, progress="behind", notes=""
         )
+
+
+def test_a_revised_earlier_year_redetermines_the_decided_later_year(deliver, outbox, runtime) -> None:
+    deliver(evaluation_payload(predikat="kurang", period_year=2025))
+    deliver(evaluation_payload(predikat="baik", period_year=2026))
+    assert outbox("promotion_eligibility.determined")[-1].payload["eligible"] is False
+    deliver(revised_payload(revision=1, previous_predikat="kurang", predikat="baik", period_year=2025))
+    later = outbox("promotion_eligibility.determined")[-1].payload
+    assert (later["decision_id"], later["period_year"], later["eligible"]) == (REWARD_ID, 2026, True)
+    assert later["years"][1] == {"period_year": 2025, "predikat": "baik"}
+    by_id = {r["decision_id"]: r for r in rows(runtime, decisions)}
+    assert by_id[REWARD_ID]["details"]["promotion_eligible"] is True
+    assert by_id[REWARD_ID]["active"] is True  # re-determined, not replaced
+    deliver(revised_payload(revision=2, previous_predikat="baik", predikat="sangat_baik", period_year=2025))
+    latest = outbox("promotion_eligibility.determined")[-1].payload  # the record of the years considered
+    assert (latest["decision_id"], latest["eligible"]) == (REWARD_ID, True)
+    assert latest["years"][1]["predikat"] == "sangat_baik"
+    before = [e.payload["period_year"] for e in outbox("promotion_eligibility.determined")]
+    deliver(evaluation_payload(predikat="sangat_kurang", period_year=2024))  # late: counts for 2025, not 2026
+    after = [e.payload for e in outbox("promotion_eligibility.determined")][len(before) :]
+    assert [(p["period_year"], p["eligible"]) for p in after] == [(2024, False), (2025, False)]
+    assert after[1]["years"] == [
+        {"period_year": 2025, "predikat": "sangat_baik"},
+        {"period_year": 2024, "predikat": "sangat_kurang"},
+    ]
