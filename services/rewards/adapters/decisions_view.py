@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.rewards.adapters.tables import decisions
+from services.rewards.adapters.tables import decisions, eventing
 from services.rewards.domain.decisions import Decision
 from shared.storage.read_models import find_row
 from shared.storage.upsert import upsert
@@ -82,3 +82,14 @@ def register_rows(session: Session, tenant: str, period_year: int, unit_id: str 
         query = query.where(t.c.unit_id == unit_id)
     # seq ties (two consumers inserting at once) are broken by the id, so the order is stable.
     return [dict(row) for row in session.execute(query.order_by(t.c.seq, t.c.decision_id)).mappings()]
+
+
+def history(session: Session, decision_id: str) -> list[dict[str, Any]]:
+    """Every step of a decision from its event store: what happened, when, by whom (`rewards` = the service)."""
+    t = eventing.event_store
+    query = (
+        select(t.c.version, t.c.event_type, t.c.occurred_at, t.c.actor, t.c.data)
+        .where(t.c.aggregate_id == decision_id)
+        .order_by(t.c.version)
+    )
+    return [dict(row) for row in session.execute(query).mappings()]

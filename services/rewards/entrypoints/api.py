@@ -47,6 +47,12 @@ def create_decisions_blueprint(uow: UowFactory) -> Blueprint:
             """Read one decision (reward-… or coaching-…)."""
             return handlers.get_decision(uow(), current_principal(), decision_id)
 
+    @bp.route("/<decision_id>/history", methods=["GET"])
+    @bp.response(200, schemas.StepOut(many=True))
+    def history(decision_id: str) -> list[dict[str, Any]]:
+        """Every step of the decision (granted or assigned, check-ins, closing, revocation, …), oldest first."""
+        return handlers.decision_history(uow(), current_principal(), decision_id)
+
     return bp
 
 

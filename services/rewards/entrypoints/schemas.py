@@ -230,3 +230,11 @@ class RerunOut(ma.Schema):
     policy_version = fields.String()
     redecided = fields.List(fields.String())
     unchanged = fields.Integer()
+
+
+class StepOut(ma.Schema):
+    version = fields.Integer()
+    event_type = fields.String(metadata={"example": "coaching.check_in_recorded"})
+    occurred_at = fields.DateTime()
+    actor = fields.String(allow_none=True, metadata={"description": "NIP of who took the step; `rewards`: the service"})
+    facts = fields.Dict()

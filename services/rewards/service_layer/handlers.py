@@ -523,6 +523,39 @@ def get_decision(uow: UnitOfWork, principal: Principal, decision_id: str) -> dic
     return view
 
 
+STEP_FIELDS = (
+    "reason",
+    "reason_text",
+    "replaced_by",
+    "progress",
+    "held_on",
+    "outcome",
+    "next_step",
+    "result",
+    "reassigned_to",
+    "coach_nip",
+    "previous_coach_nip",
+    "promotion_eligible",
+)
+
+
+def decision_history(uow: UnitOfWork, principal: Principal, decision_id: str) -> list[dict[str, Any]]:
+    """The decision's steps, oldest first, for whoever may read the decision."""
+    get_decision(uow, principal, decision_id)
+    with uow:
+        steps = decisions_view.history(uow.session, decision_id)
+    return [
+        {
+            "version": step["version"],
+            "event_type": step["event_type"],
+            "occurred_at": step["occurred_at"],
+            "actor": step["actor"],
+            "facts": {k: step["data"][k] for k in STEP_FIELDS if k in step["data"]},
+        }
+        for step in steps
+    ]
+
+
 def list_decisions(uow: UnitOfWork, principal: Principal, **filters: Any) -> list[dict[str, Any]]:
     """Admins and agencies: anyone in the instansi. Others: their own, plus (atasan) their subordinates'
     and the coachings they coach. Asking for someone else's NIP outside that is 403."""

@@ -185,6 +185,21 @@ class TestCoaching:
         assert r.json["state"] == "closed"
         assert r.json["details"]["competency_test"]["reassigned_to"] == test["reassigned_to"]
 
+    def test_the_history_shows_every_step_with_who_took_it(self, client, auth, coach) -> None:
+        self.check_in(client, coach)
+        client.post(f"/api/v1/coaching/{COACHING_ID}/close", json={"outcome": "improved"}, headers=coach)
+        r = client.get(f"/api/v1/decisions/{COACHING_ID}/history", headers=auth(EMPLOYEE))
+        assert r.status_code == 200
+        assert [(s["event_type"], s["actor"]) for s in r.json] == [
+            ("coaching.assigned", "rewards"),
+            ("coaching.check_in_recorded", ATASAN),
+            ("coaching.closed", ATASAN),
+        ]
+        assert r.json[2]["facts"] == {"outcome": "improved", "next_step": "none"}
+        assert client.get(f"/api/v1/decisions/{COACHING_ID}/history", headers=auth(COLLEAGUE)).status_code == 403
+        elsewhere = auth(ADMIN, ("admin_instansi",), OTHER_TENANT)
+        assert client.get(f"/api/v1/decisions/{COACHING_ID}/history", headers=elsewhere).status_code == 404
+
     def test_closing_before_a_check_in_is_409(self, client, coach) -> None:
         r = client.post(f"/api/v1/coaching/{COACHING_ID}/close?lang=en", json={"outcome": "improved"}, headers=coach)
         assert r.status_code == 409
@@ -360,6 +375,7 @@ def test_openapi_documents_the_routes(client) -> None:
     assert {
         "/api/v1/decisions",
         "/api/v1/decisions/{decision_id}",
+        "/api/v1/decisions/{decision_id}/history",
         "/api/v1/coaching",
         "/api/v1/coaching/{coaching_id}",
         "/api/v1/coaching/{coaching_id}/check-ins",
