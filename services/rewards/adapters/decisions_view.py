@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.rewards.adapters.tables import decisions
+from services.rewards.adapters.tables import decisions, eventing
 from services.rewards.domain.decisions import Decision
-from shared.storage.read_models import find_row, search_rows
+from shared.storage.read_models import find_row
 from shared.storage.upsert import upsert
 
 
 def add(session: Session, decision: Decision) -> None:
+    """Insert or refresh the decision's row; the first write fixes its time and its place in the order."""
     facts = decision.facts
+    consequences = facts["consequences"]
+    existing = find_row(session, decisions, decision_id=decision.id)
+    if existing:
+        created_at, seq = existing["created_at"], existing["seq"]
+    else:
+        created_at = datetime.now(UTC)
+        seq = session.execute(select(func.coalesce(func.max(decisions.c.seq), 0))).scalar_one() + 1
+    details = decision.details()
     row = {
         "decision_id": decision.id,
         "tenant": decision.tenant,
@@ -24,10 +35,16 @@ def add(session: Session, decision: Decision) -> None:
         "kind": decision.kind,
         "predikat": facts["predikat"],
         "incentive_percentage": facts["incentive_percentage"],
-        "details": decision.details(),
+        "details": details,
         "policy_version": facts["policy_version"],
         "evaluation_id": facts["evaluation_id"],
-        "created_at": datetime.now(UTC),
+        "created_at": created_at,
+        "unit_id": consequences["unit_id"],
+        "unit_name": consequences["unit_name"],
+        "state": details["state"],
+        "active": decision.revoked is None,
+        "gross_amount": consequences["gross_amount"],
+        "seq": seq,
     }
     upsert(session, decisions, row, key=["decision_id"])
 
@@ -36,7 +53,43 @@ def find(session: Session, decision_id: str) -> dict[str, Any] | None:
     return find_row(session, decisions, decision_id=decision_id)
 
 
-def search(session: Session, tenant: str, *, limit: int = 100, offset: int = 0, **filters: Any) -> list[dict[str, Any]]:
-    """Filters: nip, period_year, kind."""
-    order = [decisions.c.period_year.desc(), decisions.c.nip, decisions.c.decision_id]
-    return search_rows(session, decisions, tenant=tenant, filters=filters, order_by=order, limit=limit, offset=offset)
+def search(
+    session: Session,
+    tenant: str,
+    *,
+    limit: int = 100,
+    offset: int = 0,
+    nips: Collection[str] | None = None,
+    **filters: Any,
+) -> list[dict[str, Any]]:
+    """Equality filters (nip, period_year, kind, unit_id, state, active); `nips` limits to those employees."""
+    t = decisions
+    query = select(t).where(t.c.tenant == tenant)
+    for name, value in filters.items():
+        if value not in (None, ""):
+            query = query.where(t.c[name] == value)
+    if nips is not None:
+        query = query.where(t.c.nip.in_(list(nips)))
+    query = query.order_by(t.c.period_year.desc(), t.c.nip, t.c.seq.desc()).limit(limit).offset(offset)
+    return [dict(row) for row in session.execute(query).mappings()]
+
+
+def register_rows(session: Session, tenant: str, period_year: int, unit_id: str | None = None) -> list[dict[str, Any]]:
+    """The period's decisions in force (of one unit, if given), in decision order (a waitlist's order)."""
+    t = decisions
+    query = select(t).where(t.c.tenant == tenant, t.c.period_year == period_year, t.c.active.is_(True))
+    if unit_id is not None:
+        query = query.where(t.c.unit_id == unit_id)
+    # seq ties (two consumers inserting at once) are broken by the id, so the order is stable.
+    return [dict(row) for row in session.execute(query.order_by(t.c.seq, t.c.decision_id)).mappings()]
+
+
+def history(session: Session, decision_id: str) -> list[dict[str, Any]]:
+    """Every step of a decision from its event store: what happened, when, by whom (`rewards` = the service)."""
+    t = eventing.event_store
+    query = (
+        select(t.c.version, t.c.event_type, t.c.occurred_at, t.c.actor, t.c.data)
+        .where(t.c.aggregate_id == decision_id)
+        .order_by(t.c.version)
+    )
+    return [dict(row) for row in session.execute(query).mappings()]

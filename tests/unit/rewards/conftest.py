@@ -25,11 +25,14 @@ def runtime(tmp_path) -> Iterator[ServiceRuntime]:
 
 @pytest.fixture
 def deliver(runtime) -> Callable[..., None]:
-    """Run the worker's evaluation.completed handler in its own transaction, as the consumer does."""
-    handler = event_handlers(runtime)["evaluation.completed"]
+    """Run the worker's handler for the event in its own transaction, as the consumer does.
 
-    def _deliver(payload: dict[str, Any], tenant: str = TENANT) -> None:
-        deliver_event(runtime, {"evaluation.completed": handler}, envelope(payload, tenant))
+    The event type defaults to evaluation.completed, or evaluation.revised for a payload with a revision.
+    """
+    handlers = event_handlers(runtime)
+
+    def _deliver(payload: dict[str, Any], tenant: str = TENANT, event_type: str | None = None) -> None:
+        deliver_event(runtime, handlers, envelope(payload, tenant, event_type))
 
     return _deliver
 
@@ -46,11 +49,13 @@ def count(runtime) -> Callable[..., int]:
 
 
 @pytest.fixture
-def outbox(runtime) -> Callable[[], list[Envelope]]:
-    def _rows() -> list[Envelope]:
+def outbox(runtime) -> Callable[..., list[Envelope]]:
+    def _rows(*types: str) -> list[Envelope]:
+        """The outbox's events in order, only those of `types` when given."""
         with runtime.engine.connect() as conn:
             values = conn.execute(select(eventing.outbox.c.value).order_by(eventing.outbox.c.id)).scalars()
-            return [Envelope.from_json(v) for v in values]
+            found = [Envelope.from_json(v) for v in values]
+        return [e for e in found if not types or e.event_type in types]
 
     return _rows
 

@@ -1,0 +1,58 @@
+"""Rewards' employee projection (organisation events) and IKI aspects (approved and amended plans)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.rewards.adapters.tables import employees, iki_aspects
+from services.rewards.domain.follow_up import EmployeeRecord
+from shared.storage.read_models import find_row
+from shared.storage.upsert import upsert
+
+FIELDS = ("name", "unit_id", "unit_name", "position_kind", "position_grade", "atasan_nip", "atasan_name", "active")
+
+
+def upsert_employee(session: Session, tenant: str, record: dict[str, Any]) -> None:
+    """Every organisation event carries the whole record: the newest one replaces ours."""
+    row = {"tenant": tenant, "nip": record["nip"], **{k: record.get(k) for k in FIELDS}}
+    row["active"] = bool(record.get("active", True))
+    upsert(session, employees, row, key=["tenant", "nip"])
+
+
+def find_employee(session: Session, tenant: str, nip: str) -> EmployeeRecord | None:
+    row = find_row(session, employees, tenant=tenant, nip=nip)
+    if row is None:
+        return None
+    return EmployeeRecord(
+        nip=row["nip"],
+        name=row["name"],
+        unit_id=row["unit_id"],
+        unit_name=row["unit_name"],
+        position_kind=row["position_kind"],
+        position_grade=row["position_grade"],
+        atasan_nip=row["atasan_nip"],
+        atasan_name=row["atasan_name"],
+    )
+
+
+def subordinates(session: Session, tenant: str, atasan_nip: str) -> set[str]:
+    t = employees
+    return set(session.execute(select(t.c.nip).where(t.c.tenant == tenant, t.c.atasan_nip == atasan_nip)).scalars())
+
+
+def record_plan_aspects(session: Session, tenant: str, plan: dict[str, Any]) -> None:
+    for rhk in plan.get("rhk") or []:
+        for iki in rhk.get("iki") or []:
+            row = {"tenant": tenant, "iki_id": iki["iki_id"], "aspect": iki["aspect"]}
+            upsert(session, iki_aspects, row, key=["tenant", "iki_id"])
+
+
+def aspects_of(session: Session, tenant: str, iki_ids: list[str]) -> dict[str, str]:
+    if not iki_ids:
+        return {}
+    t = iki_aspects
+    rows = session.execute(select(t.c.iki_id, t.c.aspect).where(t.c.tenant == tenant, t.c.iki_id.in_(iki_ids)))
+    return {row.iki_id: row.aspect for row in rows}
