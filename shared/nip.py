@@ -48,7 +48,7 @@ class NipError(ValueError):
         self.message_en = message_en
 
     def bilingual(self) -> str:
-        """"Indonesian (code) / English (code)" — the project's format for one reason in two languages."""
+        """ "Indonesian (code) / English (code)" — the project's format for one reason in two languages."""
         return f"{self.message_id} ({self.code}) / {self.message_en} ({self.code})"
 
 

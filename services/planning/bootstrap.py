@@ -8,6 +8,7 @@ from flask import Flask
 
 from services.planning.adapters.tables import MIGRATIONS, eventing, metadata
 from services.planning.entrypoints.api import create_blueprint
+from services.planning.entrypoints.organisation_api import create_blueprint as create_organisation_blueprint
 from shared.config import Settings
 from shared.messaging.consumer import Handler
 from shared.runtime import ServiceRuntime
@@ -24,7 +25,7 @@ def create_app(runtime: ServiceRuntime | None = None) -> Flask:
     return runtime.web_app(
         title="Kinerja — Planning (SKP)",
         description="SKP work plans cascaded from the atasan's plan; approval; realisasi.",
-        blueprints=[create_blueprint(runtime.uow)],
+        blueprints=[create_blueprint(runtime.uow), create_organisation_blueprint(runtime.uow)],
     )
 
 

@@ -18,6 +18,7 @@ from shared.aggregate import Aggregate
 from shared.contracts.vocabulary import PositionKind
 from shared.errors import DomainError
 
+UNIT_ID_PATTERN = r"^[A-Za-z0-9._-]{1,60}$"  # unit codes travel in URLs
 UNIT_FIELDS = ("name", "parent_unit_id", "kind", "serves_public")
 # Which field changes make which event; each event carries the whole record after the change.
 MOVE_FIELDS = ("unit_id", "unit_name", "position_name", "position_kind", "position_grade", "is_unit_head")
@@ -47,6 +48,8 @@ class Unit(Aggregate):
         self.parent_unit_id: str | None = None
         self.kind: str | None = None
         self.serves_public = False
+        # The integration event for each pending domain event: (event type, payload).
+        self.published: list[tuple[str, dict[str, Any]]] = []
 
     @classmethod
     def register(cls, tenant: str, data: Mapping[str, Any]) -> Unit:
@@ -59,6 +62,7 @@ class Unit(Aggregate):
             unit_id=data["unit_id"],
             **{name: data.get(name, False if name == "serves_public" else None) for name in UNIT_FIELDS},
         )
+        unit.published.append(("unit.registered", unit.record()))
         return unit
 
     @classmethod
@@ -73,6 +77,7 @@ class Unit(Aggregate):
         changed = [name for name in UNIT_FIELDS if name in data and data[name] != getattr(self, name)]
         if changed:
             self._record("unit.changed", changed=changed, **{name: data[name] for name in changed})
+            self.published.append(("unit.changed", {**self.record(), "changed": changed}))
         return changed
 
     def record(self) -> dict[str, Any]:
