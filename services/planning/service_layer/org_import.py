@@ -340,6 +340,8 @@ def _resolve(
     for unit_id, definition in unit_defs.items():
         if "parent_unit_id" in definition:
             parents[unit_id] = definition["parent_unit_id"]
+        else:  # an empty cell keeps the registered parent (a new unit becomes a root)
+            parents.setdefault(unit_id, None)
     bad_units: set[str] = set()
     for unit_id, definition in unit_defs.items():
         parent = definition.get("parent_unit_id")
