@@ -63,7 +63,8 @@ def counts(runtime: ServiceRuntime) -> tuple[int, int, int]:
 def test_csv_with_indonesian_headers_semicolons_and_a_bom_is_read_as_text() -> None:
     data = "\ufeffNIP;Nama;Kode Unit\n 197001011995031001 ;Sekda;SETDA\n;;\n".encode()
     rows = read_rows("org.csv", data)
-    assert len(rows) == 1 and rows[0].line == 2
+    assert len(rows) == 1
+    assert rows[0].line == 2
     assert (rows[0].values["nip"], rows[0].values["unit_id"], rows[0].problems) == (SEKDA, "SETDA", [])
 
 
@@ -96,7 +97,8 @@ def test_xlsx_numeric_nip_cells_are_refused_and_text_cells_kept() -> None:
         [["NIP", "Kode Unit", "NIP Atasan"], [SEKDA, "SETDA", None], [199001012015032005, "X", 197001011995031001]]
     )
     first, second = read_rows("org.xlsx", data)
-    assert first.values["nip"] == SEKDA and first.problems == []
+    assert first.values["nip"] == SEKDA
+    assert first.problems == []
     assert {(p.field, p.code) for p in second.problems} == {
         ("nip", "nip_numeric_cell"),
         ("atasan_nip", "nip_numeric_cell"),
@@ -148,11 +150,14 @@ def test_a_changed_row_gives_moved_atasan_changed_and_updated(runtime: ServiceRu
     changed = f"{STAFF},Siti Aminah,PNS,UMUM,Bagian Umum,SETDA,Analis,Pelaksana,,Tidak,{SEKDA},"
     report = run(runtime, csv_file(*ROWS[:2], changed))
     assert (report.units_registered, report.employees_moved, report.employees_atasan_changed) == (1, 1, 1)
-    assert report.employees_updated == 1 and report.employees_unchanged == 2
+    assert report.employees_updated == 1
+    assert report.employees_unchanged == 2
     new = [(t, p) for t, p in outbox(runtime)][5:]
     assert [t for t, _ in new] == ["unit.registered", "employee.moved", "employee.atasan_changed", "employee.updated"]
-    assert new[1][1]["from_unit_id"] == "DINKES" and new[2][1]["from_atasan_nip"] == KADIS
-    assert new[3][1]["changed"] == ["name"] and new[3][1]["name"] == "Siti Aminah"
+    assert new[1][1]["from_unit_id"] == "DINKES"
+    assert new[2][1]["from_atasan_nip"] == KADIS
+    assert new[3][1]["changed"] == ["name"]
+    assert new[3][1]["name"] == "Siti Aminah"
 
 
 def test_atasan_may_be_in_a_later_row_of_the_file(runtime: ServiceRuntime) -> None:
@@ -204,7 +209,8 @@ def test_keep_valid_stores_the_valid_rows_and_rejects_those_depending_on_a_rejec
 ) -> None:
     bad_kadis = ROWS[1].replace(KADIS, "197502302000031002", 1)  # 30 February; STAFF's atasan stays KADIS
     report = run(runtime, csv_file(ROWS[0], bad_kadis, ROWS[2]), keep_valid=True)
-    assert report.stored and report.accepted == 1
+    assert report.stored
+    assert report.accepted == 1
     assert {(e.line, e.code) for e in report.rejected} == {(3, "nip_birth_date_invalid"), (4, "atasan_not_found")}
     assert counts(runtime)[2] == 1
 
@@ -244,12 +250,15 @@ def test_import_over_http_reports_rejections_in_the_callers_language(runtime: Se
     big = as_csv(organisation(7000))  # over the API's usual 1 MB request limit
     assert len(big) > 1024 * 1024
     response = upload(client, admin, big, query="?dry_run=true")
-    assert response.status_code == 200 and response.json["rejected"] == []
+    assert response.status_code == 200
+    assert response.json["rejected"] == []
     assert upload(client, admin, b"", name="org.csv").status_code == 422
     no_file = client.post("/api/v1/organisation/import", data={}, headers=admin, content_type="multipart/form-data")
-    assert no_file.status_code == 422 and no_file.json["error"]["code"] == "import_file_missing"
+    assert no_file.status_code == 422
+    assert no_file.json["error"]["code"] == "import_file_missing"
     template = client.get("/api/v1/organisation/import/template?format=csv", headers=admin)
-    assert template.status_code == 200 and template.data.decode("utf-8-sig").startswith("NIP,Nama,Jenis Pegawai")
+    assert template.status_code == 200
+    assert template.data.decode("utf-8-sig").startswith("NIP,Nama,Jenis Pegawai")
 
 
 def test_the_cli_shows_progress_and_prints_the_summary_and_rejected_rows(
@@ -265,4 +274,5 @@ def test_the_cli_shows_progress_and_prints_the_summary_and_rejected_rows(
     assert "baris/line 4 [atasan_nip] atasan_not_found" in out.getvalue()
     assert "Memeriksa / checking" in capsys.readouterr().err  # the progress bar
     path.write_bytes(csv_file(*ROWS))
-    assert run_import(args, runtime, out) == 0 and counts(runtime)[2] == 3
+    assert run_import(args, runtime, out) == 0
+    assert counts(runtime)[2] == 3

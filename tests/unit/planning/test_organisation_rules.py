@@ -122,7 +122,8 @@ RECORD = {
 
 def test_employee_changes_make_moved_atasan_changed_and_updated_each_with_the_whole_record() -> None:
     employee = Employee.register("1671", RECORD)
-    assert employee.id == f"employee:1671:{STAFF}" and employee.record()["active"] is True
+    assert employee.id == f"employee:1671:{STAFF}"
+    assert employee.record()["active"] is True
     employee.published = []
     assert employee.apply(RECORD) == []  # same record: nothing
     assert employee.apply({**RECORD, "unit_name": "Renamed unit", "atasan_name": "Renamed atasan"}) == []
@@ -137,7 +138,8 @@ def test_employee_changes_make_moved_atasan_changed_and_updated_each_with_the_wh
     assert (atasan["from_atasan_nip"], atasan["atasan_nip"], atasan["atasan_name"]) == (KASI, KEPSEK, "Ani")
     assert (updated["changed"], updated["name"], updated["unit_id"]) == (["name"], "Siti A", "SD1")
     rebuilt = Employee.rehydrate(employee.id, employee.pending)  # the events alone give the same state
-    assert rebuilt.record() == employee.record() and rebuilt.version == 4
+    assert rebuilt.record() == employee.record()
+    assert rebuilt.version == 4
 
 
 def test_an_employee_cannot_be_their_own_atasan_and_deactivates_once() -> None:

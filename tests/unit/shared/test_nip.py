@@ -79,12 +79,15 @@ def test_messages_are_bilingual_and_carry_the_code() -> None:
     with pytest.raises(NipError) as caught:
         parse_nip("198502302010011002", today=TODAY)
     error = caught.value
-    assert "tanggal lahir" in error.message_id and "birth date" in error.message_en
+    assert "tanggal lahir" in error.message_id
+    assert "birth date" in error.message_en
     assert error.bilingual().count("(nip_birth_date_invalid)") == 2
 
 
 def test_employee_type_must_match_the_form_of_the_number() -> None:
     pns, pppk = parse_nip("198503302010011002", today=TODAY), parse_nip("199712202023212008", today=TODAY)
-    assert check_nip_kind(pns, "pns") is None and check_nip_kind(pppk, "pppk") is None
+    assert check_nip_kind(pns, "pns") is None
+    assert check_nip_kind(pppk, "pppk") is None
     mismatch = check_nip_kind(pns, "pppk")
-    assert mismatch is not None and mismatch.code == "nip_type_mismatch"
+    assert mismatch is not None
+    assert mismatch.code == "nip_type_mismatch"
