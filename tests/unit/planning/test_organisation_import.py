@@ -21,7 +21,10 @@ from tests.unit.planning.organisation_factory import as_csv, organisation
 from tests.unit.service_harness import bearer, sqlite_runtime
 
 SEKDA, KADIS, STAFF = "197001011995031001", "197505052000031002", "199001012015032005"
-HEADER = "NIP,Nama,Jenis Pegawai,Kode Unit,Nama Unit,Kode Unit Induk,Jabatan,Jenis Jabatan,Jenjang,Kepala Unit,NIP Atasan,Email"
+HEADER = ",".join(
+    ["NIP", "Nama", "Jenis Pegawai", "Kode Unit", "Nama Unit", "Kode Unit Induk", "Jabatan", "Jenis Jabatan",
+     "Jenjang", "Kepala Unit", "NIP Atasan", "Email"]
+)  # fmt: skip
 ROWS = [
     f"{SEKDA},Sekda,PNS,SETDA,Sekretariat Daerah,,Sekretaris Daerah,JPT,,Ya,,",
     f"{KADIS},Kadis,PNS,DINKES,Dinas Kesehatan,SETDA,Kepala Dinas,JPT,,Ya,{SEKDA},kadis@example.go.id",
