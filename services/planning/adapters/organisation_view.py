@@ -94,8 +94,20 @@ def count_employees(session: Session, tenant: str, **filters: Any) -> int:
 
 
 def all_employees(session: Session, tenant: str) -> dict[str, dict[str, Any]]:
-    """The instansi's whole register by NIP, in one query (bulk import, atasan checks)."""
-    return {row["nip"]: row for row in search_employees(session, tenant, limit=None)}
+    """The instansi's whole register by NIP, in one plain query (bulk import, atasan checks); the unit
+    and atasan names are filled in here rather than by joins (cheaper for a whole instansi)."""
+    query = select(employee_view).where(employee_view.c.tenant == tenant).order_by(employee_view.c.nip)
+    employees = {row["nip"]: _employee(row) for row in session.execute(query).mappings()}
+    units = {
+        row.unit_id: row.name
+        for row in session.execute(select(unit_view.c.unit_id, unit_view.c.name).where(unit_view.c.tenant == tenant))
+    }
+    for employee in employees.values():
+        employee["unit_name"] = units.get(employee["unit_id"], employee["unit_name"])
+        atasan = employees.get(employee["atasan_nip"] or "")
+        if atasan is not None:
+            employee["atasan_name"] = atasan["name"]
+    return employees
 
 
 def all_units(session: Session, tenant: str) -> dict[str, dict[str, Any]]:
