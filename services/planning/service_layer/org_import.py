@@ -156,8 +156,11 @@ def _check_row(raw: RawRow) -> _Row:
                 row.unit[attribute] = flag
         elif v.get(column) is not None:
             row.unit[attribute] = v[column]
-    if row.unit.get("name") and len(row.unit["name"]) > 200:
-        row.reject("unit_name", "too_long", "Nama Unit melebihi 200 karakter.", "unit_name exceeds 200 characters.")
+    for column, attribute, limit in (("unit_name", "name", 200), ("unit_kind", "kind", 60)):
+        if len(row.unit.get(attribute) or "") > limit:
+            row.reject(
+                column, "too_long", f"{column} melebihi {limit} karakter.", f"{column} exceeds {limit} characters."
+            )
     employee_columns = ("nip", "name", "employee_type", "position_name", "position_kind", "atasan_nip", "email")
     if all(v.get(name) is None for name in employee_columns) and not any(p.field == "nip" for p in raw.problems):
         return row  # a row that only defines a unit (e.g. a root unit without staff of its own)

@@ -187,6 +187,8 @@ BAD = [
      "unit_parent_unknown"),
     (f"{STAFF},Siti,PNS,DINKES,Dinas Kesehatan,SETDA,Staf,Pelaksana,,Tidak,{STAFF},", "atasan_nip", "atasan_is_self"),
     (f"{STAFF},Siti,PNS,unit kerja/1,Unit,SETDA,Staf,Pelaksana,,Tidak,{KADIS},", "unit_id", "unit_id_invalid"),
+    (f"{STAFF},Siti,PNS,PUSK,{'P' * 201},SETDA,Staf,Pelaksana,,Tidak,{KADIS},", "unit_name", "too_long"),
+    (f"{STAFF},{'S' * 201},PNS,DINKES,Dinas Kesehatan,SETDA,Staf,Pelaksana,,Tidak,{KADIS},", "name", "too_long"),
 ]  # fmt: skip
 
 
@@ -279,3 +281,12 @@ def test_the_cli_shows_progress_and_prints_the_summary_and_rejected_rows(
     path.write_bytes(csv_file(*ROWS))
     assert run_import(args, runtime, out) == 0
     assert counts(runtime)[2] == 3
+
+
+def test_unit_columns_longer_than_the_event_contract_allows_are_rejected_not_a_crash(runtime: ServiceRuntime) -> None:
+    data = f"NIP,Kode Unit,Nama Unit,Jenis Unit\n,SETDA,Sekretariat Daerah,{'k' * 61}\n".encode()
+    report = run(runtime, data)
+    assert [(e.line, e.field, e.code) for e in report.rejected] == [(2, "unit_kind", "too_long")]
+    assert counts(runtime) == (0, 0, 0)
+    unit_only = run(runtime, b"NIP,Kode Unit,Nama Unit,Jenis Unit\n,SETDA,Sekretariat Daerah,sekretariat\n")
+    assert (unit_only.stored, unit_only.units_registered, unit_only.employees_registered) == (True, 1, 0)
