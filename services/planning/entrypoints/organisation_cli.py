@@ -79,6 +79,12 @@ def _print_report(report: importer.ImportReport, out: TextIO) -> None:
         f"tetap/unchanged {report.employees_unchanged}; events {report.events_published}",
         file=out,
     )
+    if report.employees_without_valid_atasan:
+        print(
+            f"  {report.employees_without_valid_atasan} pegawai tanpa atasan yang valid / employees without a valid "
+            "atasan: GET /api/v1/organisation/employees/without-valid-atasan",
+            file=out,
+        )
     if report.rejected:
         print("Baris ditolak / rejected rows:", file=out)
         for error in report.rejected:

@@ -154,6 +154,9 @@ class ImportReportOut(ma.Schema):
     employees_updated = fields.Integer()
     employees_unchanged = fields.Integer()
     events_published = fields.Integer()
+    employees_without_valid_atasan = fields.Integer(
+        metadata={"description": "after this import; the list: GET /employees/without-valid-atasan"}
+    )
     stored = fields.Boolean()
     dry_run = fields.Boolean()
     keep_valid = fields.Boolean()

@@ -21,7 +21,7 @@ from marshmallow import ValidationError, validate
 
 from services.planning.adapters import organisation_view as view
 from services.planning.adapters.org_import import RawRow
-from services.planning.domain.organisation import UNIT_ID_PATTERN, Employee, Unit
+from services.planning.domain.organisation import UNIT_ID_PATTERN, Employee, Unit, atasan_problem
 from services.planning.service_layer.organisation import store
 from shared.contracts.vocabulary import EmployeeType, PositionKind
 from shared.errors import DomainError
@@ -91,6 +91,9 @@ class ImportReport:
     employees_updated: int = 0
     employees_unchanged: int = 0
     events_published: int = 0
+    # Active employees of the whole register (after this import) whose atasan is not valid; the
+    # list with reasons is GET /api/v1/organisation/employees/without-valid-atasan.
+    employees_without_valid_atasan: int = 0
     stored: bool = False
     dry_run: bool = False
     keep_valid: bool = False
@@ -265,6 +268,11 @@ def import_organisation(
         report.rejected_rows = len(rejected)
         report.accepted = len(rows) - len(rejected)
         _count(report, units, employees, existing_units, existing_employees)
+        after = existing_employees | {employee.nip: employee.record() for employee in employees}
+        units_after = existing_units | {unit.unit_id: unit.record() for unit in units}
+        report.employees_without_valid_atasan = sum(
+            1 for e in after.values() if e["active"] and atasan_problem(e, after, units_after) is not None
+        )
         if dry_run or (rejected and not keep_valid):
             return report
         changed_units = [u for u in units if u.pending]

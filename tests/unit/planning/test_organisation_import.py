@@ -129,6 +129,7 @@ def test_the_templates_are_importable_as_they_are(runtime: ServiceRuntime) -> No
 # -- import rules -------------------------------------------------------------------------------
 def test_import_registers_units_and_employees_with_their_events(runtime: ServiceRuntime) -> None:
     report = run(runtime, csv_file(*ROWS))
+    assert report.employees_without_valid_atasan == 0
     assert (report.stored, report.units_registered, report.employees_registered, report.events_published) == (
         True, 2, 3, 5,
     )  # fmt: skip
@@ -160,6 +161,10 @@ def test_a_changed_row_gives_moved_atasan_changed_and_updated(runtime: ServiceRu
     assert new[1][1]["from_unit_id"] == "DINKES"
     assert new[2][1]["from_atasan_nip"] == KADIS
     assert new[3][1]["changed"] == ["name"]
+    peer = f"{STAFF},Siti Aminah,PNS,UMUM,Bagian Umum,SETDA,Analis,Pelaksana,,Tidak,{KADIS},"
+    no_atasan = ROWS[1].replace(f",{SEKDA},", ",,")
+    report = run(runtime, csv_file(ROWS[0], no_atasan, peer), dry_run=True)
+    assert report.employees_without_valid_atasan == 1  # the kepala dinas, now without the Sekda above
     assert new[3][1]["name"] == "Siti Aminah"
 
 
