@@ -78,6 +78,16 @@ class ServiceRuntime:
         return Worker(self.settings, relay, producer, consumer, consumed_topics=consumed, produced_topics=produced)
 
 
+@dataclass(frozen=True)
+class CliCommand:
+    """A service's own command next to web/worker/migrate, e.g. planning's `import-org`."""
+
+    name: str
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]  # adds the command's arguments
+    run: Callable[[argparse.Namespace], int | None]  # returns the exit status (None: 0)
+
+
 def run_service_cli(
     service: str,
     *,
@@ -85,8 +95,9 @@ def run_service_cli(
     create_app: Callable[[], Flask],
     handlers: Callable[[ServiceRuntime], Mapping[str, Handler]],
     argv: list[str] | None = None,
+    commands: Sequence[CliCommand] = (),
 ) -> None:
-    """`python -m services.<name> {web,worker,migrate}`."""
+    """`python -m services.<name> {web,worker,migrate,makemigration}` plus the service's own `commands`."""
     parser = argparse.ArgumentParser(prog=f"python -m services.{service}")
     sub = parser.add_subparsers(dest="command", required=True)
     web = sub.add_parser("web", help="serve the HTTP API with gunicorn")
@@ -96,10 +107,17 @@ def run_service_cli(
     sub.add_parser("migrate", help="upgrade the database schema to the newest version")
     make = sub.add_parser("makemigration", help="developers: write a revision for changed tables")
     make.add_argument("-m", "--message", required=True)
+    extra = {command.name: command for command in commands}
+    for command in commands:
+        command.configure(sub.add_parser(command.name, help=command.help))
     args = parser.parse_args(argv)
     configure_logging(service)
 
-    if args.command == "migrate":
+    if args.command in extra:
+        status = extra[args.command].run(args)
+        if status:
+            sys.exit(status)
+    elif args.command == "migrate":
         create_runtime().migrate()
     elif args.command == "makemigration":
         # Compare the tables with a scratch database at the newest revision.

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from flask import Flask
 
 from services.planning.adapters.tables import MIGRATIONS, eventing, metadata
-from services.planning.entrypoints import period_api, skp_api
+from services.planning.entrypoints import organisation_api, period_api, skp_api
 from shared.config import Settings
 from shared.messaging.consumer import Handler
 from shared.runtime import ServiceRuntime
@@ -24,7 +24,11 @@ def create_app(runtime: ServiceRuntime | None = None) -> Flask:
     return runtime.web_app(
         title="Kinerja — Planning (SKP)",
         description="SKP work plans cascaded from the atasan's plan; approval; realisasi.",
-        blueprints=[skp_api.create_blueprint(runtime.uow), period_api.create_blueprint(runtime.uow)],
+        blueprints=[
+            organisation_api.create_blueprint(runtime.uow),
+            skp_api.create_blueprint(runtime.uow),
+            period_api.create_blueprint(runtime.uow),
+        ],
     )
 
 

@@ -43,6 +43,7 @@ class EventCatalog:
     def __init__(self, definitions: Iterable[EventDefinition] = ()) -> None:
         self._defs: dict[tuple[str, int], EventDefinition] = {}
         self._latest: dict[str, int] = {}
+        self._schemas: dict[tuple[str, int], ma.Schema] = {}  # built once: a schema per event costs (bulk import)
         for definition in definitions:
             self.register(definition)
 
@@ -74,7 +75,9 @@ class EventCatalog:
         if definition is None:
             raise UnknownEventType(event_type, version)
         # Unknown payload fields are dropped, not refused: newer producers may add optional fields.
-        schema = definition.schema(unknown=ma.EXCLUDE)
+        schema = self._schemas.get((event_type, version))
+        if schema is None:
+            schema = self._schemas[(event_type, version)] = definition.schema(unknown=ma.EXCLUDE)
         try:
             return schema.dump(schema.load(payload))
         except ma.ValidationError as exc:

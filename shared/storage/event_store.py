@@ -58,6 +58,40 @@ class EventStore:
             raise ConcurrencyConflict(aggregate_id, expected_version) from exc
         return expected_version + len(rows)
 
+    def save_many(self, aggregates: Iterable[Aggregate], *, tenant: str, actor: str | None = None) -> int:
+        """Append the pending events of many aggregates in one statement (a bulk import).
+
+        Same optimistic concurrency as `save`: if any (aggregate_id, version) is taken, nothing is
+        appended and ConcurrencyConflict names the first aggregate of the batch that was affected."""
+        trace = current_trace()
+        batch = [a for a in aggregates if a.pending]
+        rows = [
+            {
+                "aggregate_id": aggregate.id,
+                "version": aggregate.persisted_version + offset,
+                "aggregate_type": aggregate.aggregate_type,
+                "event_type": event.event_type,
+                "data": event.data,
+                "occurred_at": event.occurred_at,
+                "tenant": tenant,
+                "correlation_id": trace.correlation_id,
+                "causation_id": trace.causation_id,
+                "actor": actor,
+            }
+            for aggregate in batch
+            for offset, event in enumerate(aggregate.pending, start=1)
+        ]
+        if not rows:
+            return 0
+        try:
+            with self._session.begin_nested():
+                self._session.execute(insert(self._table), rows)
+        except IntegrityError as exc:
+            raise ConcurrencyConflict(batch[0].id, batch[0].persisted_version) from exc
+        for aggregate in batch:
+            aggregate.pending = []
+        return len(rows)
+
     def load(self, aggregate_id: str) -> list[DomainEvent]:
         t = self._table
         result = self._session.execute(

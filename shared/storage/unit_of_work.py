@@ -59,6 +59,25 @@ class UnitOfWork:
     def commit(self) -> None:
         self.session.commit()
 
+    def publish_many(self, events: list[tuple[str, dict[str, Any], str, str, int]]) -> list[Envelope]:
+        """`publish` for a batch: (event_type, payload, tenant, aggregate_id, aggregate_version) each."""
+        trace = current_trace()
+        envelopes = [
+            Envelope.new(
+                event_type=event_type,
+                schema_version=self._catalog.latest(event_type).version,
+                producer=self.producer,
+                tenant=tenant,
+                aggregate_id=aggregate_id,
+                aggregate_version=aggregate_version,
+                payload=payload,
+                correlation_id=trace.correlation_id,
+                causation_id=trace.causation_id,
+            )
+            for event_type, payload, tenant, aggregate_id, aggregate_version in events
+        ]
+        return self.outbox.add_many(envelopes)
+
     def publish(
         self,
         event_type: str,

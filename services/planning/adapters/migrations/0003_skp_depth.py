@@ -1,7 +1,7 @@
 """skp depth: cascade links, unit targets, quarters, evidence
 
 Revision ID: 0003_skp_depth
-Revises: fcb683de8337
+Revises: 0002_organisation
 Create Date: 2026-11-23 16:26:34.706419
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_skp_depth"
-down_revision = "fcb683de8337"
+down_revision = "0002_organisation"
 branch_labels = None
 depends_on = None
 
