@@ -118,6 +118,7 @@ evidence_file = Table(
     Column("content", LargeBinary, nullable=False),
     Column("uploaded_at", DateTime(timezone=True), nullable=False),
     Index("ix_evidence_file_skp", "skp_id"),
+)
 
 # -- organisation register (read models of the Unit and Employee aggregates) -------------------
 unit_view = Table(
