@@ -93,7 +93,7 @@ class Skp(Aggregate):
         *,
         tenant: str,
         owner: Person,
-        atasan: Person,
+        atasan: Person | None,
         unit: str,
         period_year: int,
         content: PlanContent,
@@ -101,7 +101,7 @@ class Skp(Aggregate):
         unit_id: str | None = None,
         template: SkpTemplate = SkpTemplate.JA_JF,
     ) -> Skp:
-        if owner.nip == atasan.nip:
+        if atasan is not None and owner.nip == atasan.nip:
             raise DomainError(
                 "atasan_is_self",
                 "Atasan tidak boleh diri sendiri.",
@@ -114,7 +114,7 @@ class Skp(Aggregate):
             "skp.drafted",
             tenant=tenant,
             owner={"nip": owner.nip, "name": owner.name},
-            atasan={"nip": atasan.nip, "name": atasan.name},
+            atasan={"nip": atasan.nip, "name": atasan.name} if atasan else None,
             unit=unit,
             unit_id=unit_id,
             period_year=period_year,
@@ -129,13 +129,18 @@ class Skp(Aggregate):
         self._require_owner(by_nip)
         self._require_status({SkpStatus.DRAFT, SkpStatus.RETURNED}, "direvisi", "revised")
         rhk = self._checked(content, context or CascadeContext(), self.template)
-        self._record(
-            "skp.revised", rhk=rhk, annex=_annex(content.annex), results_follow_unit=content.results_follow_unit
-        )
+        annex = self._annex_of(content)
+        self._record("skp.revised", rhk=rhk, annex=annex, results_follow_unit=content.results_follow_unit)
 
     def submit(self, by_nip: str, context: CascadeContext | None = None) -> None:
         self._require_owner(by_nip)
         self._require_status({SkpStatus.DRAFT, SkpStatus.RETURNED}, "diajukan", "submitted")
+        if not self.atasan.nip:
+            raise DomainError(
+                "no_atasan",
+                "SKP pejabat puncak dinilai oleh kepala daerah di luar Kinerja; SKP ini tidak diajukan di sini.",
+                "The top official's SKP is approved by the head of region outside Kinerja; it is not submitted here.",
+            )
         check_cascaded(self.rhk, context or CascadeContext())
         self._record("skp.submitted", by=by_nip)
 
@@ -159,7 +164,7 @@ class Skp(Aggregate):
 
     def reassign_atasan(self, atasan: Person) -> bool:
         """Follow the organisation register when the employee's atasan changed; True if it did."""
-        if atasan.nip == self.atasan.nip or atasan.nip == self.owner.nip:
+        if atasan.nip in (self.atasan.nip, self.owner.nip):
             return False
         self._record("skp.atasan_reassigned", atasan={"nip": atasan.nip, "name": atasan.name})
         return True
@@ -190,7 +195,7 @@ class Skp(Aggregate):
             by=by_nip,
             reason=reason,
             rhk=rhk,
-            annex=_annex(content.annex),
+            annex=self._annex_of(content),
             results_follow_unit=content.results_follow_unit,
             expectations=dict(expectations) if expectations is not None else dict(self.expectations),
         )
@@ -285,6 +290,10 @@ class Skp(Aggregate):
         numbered = number_plan(self.id, content.rhk, self.rhk)
         return check_content(template, numbered, content.results_follow_unit, context)
 
+    def _annex_of(self, content: PlanContent) -> dict[str, list[str]]:
+        """A revision or amendment that sends no annex keeps the current one."""
+        return _annex(content.annex) if content.annex is not None else deepcopy(self.annex)
+
     def _rhk_with(self, iki_id: str) -> dict[str, Any]:
         rhk = next((r for r in self.rhk if any(i["iki_id"] == iki_id for i in r["iki"])), None)
         if rhk is None:
@@ -328,7 +337,7 @@ class Skp(Aggregate):
     def _on_skp_drafted(self, data: dict[str, Any]) -> None:
         self.tenant = data["tenant"]
         self.owner = Person(**data["owner"])
-        self.atasan = Person(**data["atasan"])
+        self.atasan = Person(**data["atasan"]) if data["atasan"] else Person("", "")
         self.unit = data["unit"]
         self.unit_id = data.get("unit_id")
         self.period_year = data["period_year"]

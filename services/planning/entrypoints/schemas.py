@@ -8,7 +8,7 @@ from marshmallow import fields, validate
 
 from shared.contracts.fields import choice, nip_field, text, year_field
 from shared.contracts.planning import AnnexSchema, EvidenceFileSchema, RhkSchema
-from shared.contracts.vocabulary import Aspect, BerakhlakValue, Direction, Perspective, RhkKind, SkpTemplate, values
+from shared.contracts.vocabulary import Aspect, BerakhlakValue, Direction, Perspective, RhkKind, values
 
 ID = validate.Length(min=1, max=160)
 QUARTER = validate.Range(min=1, max=4)
@@ -51,18 +51,10 @@ class PlanContentIn(ma.Schema):
     results_follow_unit = fields.Boolean(load_default=False)
 
 
-class PersonIn(ma.Schema):
-    nip = nip_field(required=True)
-    name = text(200, required=True)
-
-
 class SkpCreate(PlanContentIn):
+    """Name, unit, atasan and template come from the organisation register."""
+
     period_year = year_field(required=True, metadata={"example": 2026})
-    employee_name = text(200, required=True)
-    unit = text(200, required=True)
-    unit_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=60))
-    template = choice(SkpTemplate, load_default=SkpTemplate.JA_JF.value)
-    atasan = fields.Nested(PersonIn, required=True)
 
 
 class SkpRevise(PlanContentIn):
@@ -114,6 +106,24 @@ class SkpQuery(ma.Schema):
     status = fields.String(validate=validate.OneOf(["draft", "submitted", "approved", "returned"]))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class TeamQuery(ma.Schema):
+    period_year = year_field(strict=False, required=True)
+    atasan_nip = nip_field(metadata={"description": "Admins: whose team (default: your own)."})
+
+
+class TeamMemberOut(ma.Schema):
+    nip = fields.String()
+    name = fields.String()
+    position_name = fields.String()
+    unit_id = fields.String()
+    unit_name = fields.String()
+    plan_status = fields.String(
+        metadata={"description": "not_started, draft, submitted, approved or returned"},
+    )
+    skp_id = fields.String(allow_none=True)
+    amendment_pending = fields.Boolean()
 
 
 class FeedbackOut(ma.Schema):

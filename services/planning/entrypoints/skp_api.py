@@ -98,6 +98,18 @@ def create_blueprint(uow: Callable[[], UnitOfWork]) -> Blueprint:
             """Draft your SKP for a period (one per employee and period), cascaded from your atasan's."""
             return skp_handlers.draft_skp(uow(), current_principal(), data)
 
+    @bp.route("/team")
+    @bp.arguments(schemas.TeamQuery, location="query")
+    @bp.response(200, schemas.TeamMemberOut(many=True))
+    @require_roles(Role.ATASAN, Role.ADMIN)
+    def team(query: dict[str, Any]) -> list[dict[str, Any]]:
+        """Your direct subordinates and their plan status (not started, draft, submitted, …)."""
+        principal = current_principal()
+        atasan_nip = query.get("atasan_nip") or principal.nip
+        if atasan_nip != principal.nip and not principal.has(Role.ADMIN):
+            raise Forbidden("Anda hanya dapat melihat tim Anda sendiri.", "You may only see your own team.")
+        return skp_queries.team(uow(), principal, atasan_nip, query["period_year"])
+
     @bp.route("/templates")
     @bp.response(200, schemas.TemplateOut(many=True))
     def templates() -> list[dict[str, Any]]:

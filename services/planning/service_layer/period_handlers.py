@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.planning.adapters import planning_views
+from services.planning.adapters import organisation_view, planning_views
 from services.planning.domain.reporting_period import ReportingPeriod, period_id_for
 from services.planning.domain.unit_targets import UnitTargets, unit_targets_id_for
 from shared.auth import Principal
+from shared.errors import DomainError
 from shared.storage.unit_of_work import UnitOfWork
 
 
@@ -44,6 +45,13 @@ def quarters(uow: UnitOfWork, principal: Principal, period_year: int) -> list[di
 
 def set_unit_target(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> dict[str, Any]:
     with uow:
+        if organisation_view.find_unit(uow.session, principal.tenant, data["unit_id"]) is None:
+            raise DomainError(
+                "unknown_unit",
+                f"Unit '{data['unit_id']}' tidak terdaftar di instansi ini.",
+                f"Unit '{data['unit_id']}' is not registered in this instansi.",
+                field="unit_id",
+            )
         aggregate_id = unit_targets_id_for(principal.tenant, data["unit_id"], data["period_year"])
         targets = uow.events.get(UnitTargets, aggregate_id)
         targets = targets or UnitTargets.start(principal.tenant, data["unit_id"], data["period_year"])

@@ -7,37 +7,76 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from services.planning.adapters import evidence_files, planning_views, skp_view
+from services.planning.adapters import evidence_files, organisation_view, planning_views, skp_view
+from services.planning.domain import organisation
 from services.planning.domain.plan_content import CascadeContext
 from services.planning.domain.reporting_period import ReportingPeriod, period_id_for
 from services.planning.domain.skp import Evidence, Person, PlanContent, Skp, skp_id_for
 from shared.auth import Principal
-from shared.contracts.vocabulary import SkpTemplate
+from shared.contracts.vocabulary import PositionKind, SkpTemplate
 from shared.errors import DomainError, NotFound
 from shared.storage.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
 class EmployeeFacts:
-    """What the SKP takes from the employee's record: who they are, their unit and atasan."""
+    """What the SKP takes from the employee's record in the register: who they are, their unit,
+    their atasan (None at the top of the tree), the template their position calls for."""
 
     person: Person
     unit: str
     unit_id: str | None
-    atasan: Person
+    atasan: Person | None
     template: SkpTemplate
     is_unit_head: bool
 
 
-def employee_facts(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> EmployeeFacts:
+MAX_CHAIN = 12
+
+
+def employee_facts(uow: UnitOfWork, tenant: str, nip: str) -> EmployeeFacts:
+    """The employee's record from the organisation register; refuses when they are not registered
+    or their atasan is not valid — the admin must fix the register first, and the message says so."""
+    record = organisation_view.find_employee(uow.session, tenant, nip)
+    if record is None or not record["active"]:
+        raise DomainError(
+            "employee_not_registered",
+            f"Pegawai {nip} belum terdaftar aktif di data organisasi instansi; hubungi admin instansi.",
+            f"Employee {nip} is not an active member of the instansi's organisation register; ask the admin.",
+        )
+    chain = _atasan_chain(uow, tenant, record)
+    unit = organisation_view.find_unit(uow.session, tenant, record["unit_id"])
+    problem = organisation.atasan_problem(record, chain, {record["unit_id"]: unit} if unit else {})
+    if problem is not None:
+        raise DomainError(
+            "atasan_invalid",
+            f"{problem.message_id} Hubungi admin instansi untuk memperbaiki data atasan Anda.",
+            f"{problem.message_en} Ask the instansi admin to fix your atasan in the register.",
+        )
+    atasan = chain.get(record["atasan_nip"] or "")
     return EmployeeFacts(
-        person=Person(principal.nip, data["employee_name"]),
-        unit=data["unit"],
-        unit_id=data.get("unit_id"),
-        atasan=Person(data["atasan"]["nip"], data["atasan"]["name"]),
-        template=SkpTemplate(data.get("template", SkpTemplate.JA_JF)),
-        is_unit_head=False,
+        person=Person(record["nip"], record["name"]),
+        unit=record["unit_name"],
+        unit_id=record["unit_id"],
+        atasan=Person(atasan["nip"], atasan["name"]) if atasan else None,
+        template=SkpTemplate.JPT if record["position_kind"] == PositionKind.JPT else SkpTemplate.JA_JF,
+        is_unit_head=bool(record["is_unit_head"]),
     )
+
+
+def _atasan_chain(uow: UnitOfWork, tenant: str, record: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The employee and the atasan above them, up the tree (enough to see a cycle)."""
+    chain = {record["nip"]: record}
+    current = record
+    for _ in range(MAX_CHAIN):
+        above = current.get("atasan_nip")
+        if not above or above in chain:
+            break
+        found = organisation_view.find_employee(uow.session, tenant, above)
+        if found is None:
+            break
+        chain[above] = current = found
+    return chain
 
 
 def cascade_context(
@@ -92,10 +131,21 @@ def _command(uow: UnitOfWork, principal: Principal, skp_id: str, apply: Callable
     """Load, apply (which may publish), save and commit; answer with the SKP as it now stands."""
     with uow:
         skp = _load(uow, skp_id, principal)
+        _follow_register(uow, skp)
         apply(skp)
         _save(uow, skp, principal)
         uow.commit()
     return view(uow, skp_id)
+
+
+def _follow_register(uow: UnitOfWork, skp: Skp) -> None:
+    """Decisions belong to the employee's current atasan: follow the register when it changed."""
+    record = organisation_view.find_employee(uow.session, skp.tenant, skp.owner.nip)
+    if record is None or not record["atasan_nip"]:
+        return
+    atasan = organisation_view.find_employee(uow.session, skp.tenant, record["atasan_nip"])
+    if atasan is not None and atasan["active"]:
+        skp.reassign_atasan(Person(atasan["nip"], atasan["name"]))
 
 
 def view(uow: UnitOfWork, skp_id: str) -> dict[str, Any]:
@@ -111,7 +161,7 @@ def view(uow: UnitOfWork, skp_id: str) -> dict[str, Any]:
 
 def draft_skp(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> dict[str, Any]:
     with uow:
-        facts = employee_facts(uow, principal, data)
+        facts = employee_facts(uow, principal.tenant, principal.nip)
         skp_id = skp_id_for(facts.person.nip, data["period_year"])
         if uow.events.load(skp_id):
             raise DomainError(
@@ -123,7 +173,7 @@ def draft_skp(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> di
         context = cascade_context(
             uow,
             tenant=principal.tenant,
-            atasan_nip=facts.atasan.nip,
+            atasan_nip=facts.atasan.nip if facts.atasan else None,
             unit_id=facts.unit_id,
             period_year=data["period_year"],
             is_unit_head=facts.is_unit_head,
@@ -274,4 +324,5 @@ def give_feedback(uow: UnitOfWork, principal: Principal, skp_id: str, data: dict
 
 
 def _is_unit_head(uow: UnitOfWork, skp: Skp) -> bool:
-    return False
+    record = organisation_view.find_employee(uow.session, skp.tenant, skp.owner.nip)
+    return bool(record and record["is_unit_head"] and record["unit_id"] == skp.unit_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.planning.adapters import evidence_files, history, skp_view
+from services.planning.adapters import evidence_files, history, organisation_view, skp_view
 from services.planning.service_layer.skp_handlers import view
 from shared.auth import Principal
 from shared.errors import DomainError, Forbidden, NotFound
@@ -28,6 +28,22 @@ def get_skp(uow: UnitOfWork, principal: Principal, skp_id: str) -> dict[str, Any
 def list_skp(uow: UnitOfWork, principal: Principal, **filters: Any) -> list[dict[str, Any]]:
     with uow:
         return skp_view.search(uow.session, principal.tenant, **filters)
+
+
+def team(uow: UnitOfWork, principal: Principal, atasan_nip: str, period_year: int) -> list[dict[str, Any]]:
+    """An atasan's direct subordinates (from the register) with the status of their plan."""
+    with uow:
+        members = organisation_view.direct_subordinates(uow.session, principal.tenant, atasan_nip)
+        plans = skp_view.statuses(uow.session, principal.tenant, period_year, [m["nip"] for m in members])
+    return [
+        {
+            **{k: member[k] for k in ("nip", "name", "position_name", "unit_id", "unit_name")},
+            "plan_status": plans[member["nip"]]["status"] if member["nip"] in plans else "not_started",
+            "skp_id": plans.get(member["nip"], {}).get("skp_id"),
+            "amendment_pending": bool(plans.get(member["nip"], {}).get("pending_amendment")),
+        }
+        for member in members
+    ]
 
 
 def skp_history(uow: UnitOfWork, principal: Principal, skp_id: str) -> list[dict[str, Any]]:

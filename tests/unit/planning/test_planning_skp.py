@@ -5,15 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import select
 
-from services.planning.adapters.tables import eventing
-from services.planning.bootstrap import create_app
 from services.planning.domain.skp import Person, PlanContent, Skp, SkpStatus
 from shared.auth import TokenService
 from shared.errors import DomainError, Forbidden
-from shared.events import Envelope
-from tests.unit.service_harness import bearer, sqlite_runtime
+from tests.unit.planning.fixtures import ADMIN, ANDI, BUDI, SITI, draft, planning_api, rhk
 
 EMPLOYEE, ATASAN, OTHER = "198503302010011002", "197001012000031001", "199001012015032003"
 RHK = [
@@ -109,142 +105,122 @@ def test_atasan_cannot_be_the_employee() -> None:
 
 @pytest.fixture
 def api(tmp_path):
-    with sqlite_runtime("planning", tmp_path) as runtime:
-
-        def auth(nip: str, *roles: str, tenant: str = "1671") -> dict[str, str]:
-            return bearer(runtime, nip, roles or ["pegawai"], tenant)
-
-        yield create_app(runtime).test_client(), auth, runtime
+    yield from planning_api(tmp_path)
 
 
-def outbox(runtime) -> list[dict]:
-    with runtime.engine.connect() as conn:
-        rows = conn.execute(
-            select(eventing.outbox.c.event_type, eventing.outbox.c.value).order_by(eventing.outbox.c.id)
-        ).all()
-    return [{"type": r.event_type, "envelope": Envelope.from_json(r.value)} for r in rows]
+@pytest.fixture
+def body(api) -> dict:
+    budi_rhk = draft(api, BUDI, [rhk("Layanan kesehatan dasar", perspective="penerima_layanan")]).json["rhk"]
+    return {"period_year": 2026, "rhk": [rhk("Pelayanan pasien", budi_rhk[0]["rhk_id"])]}
 
 
-BODY = {
-    "period_year": 2026,
-    "employee_name": "Siti",
-    "unit": "Puskesmas Sukarami",
-    "atasan": {"nip": ATASAN, "name": "Budi"},
-    "rhk": RHK,
-}
-
-
-def test_happy_path_publishes_plan_events_through_the_outbox(api) -> None:
-    client, auth, runtime = api
-    created = client.post("/api/v1/skp", json=BODY, headers=auth(EMPLOYEE))
+def test_happy_path_publishes_plan_events_through_the_outbox(api, body) -> None:
+    created = api.call("POST", "/api/v1/skp", SITI, json=body)
     assert created.status_code == 201, created.json
     skp_id = created.json["skp_id"]
-    assert client.post(f"/api/v1/skp/{skp_id}/submit", headers=auth(EMPLOYEE)).json["status"] == "submitted"
-    approved = client.post(f"/api/v1/skp/{skp_id}/approve", headers=auth(ATASAN, "pegawai", "atasan"))
+    assert api.call("POST", f"/api/v1/skp/{skp_id}/submit", SITI).json["status"] == "submitted"
+    approved = api.call("POST", f"/api/v1/skp/{skp_id}/approve", BUDI, "pegawai", "atasan")
     assert approved.json["status"] == "approved"
     iki_id = approved.json["rhk"][0]["iki"][0]["iki_id"]
-    reported = client.post(
-        f"/api/v1/skp/{skp_id}/realisasi", json={"quarter": 4, "iki_id": iki_id, "value": 1300}, headers=auth(EMPLOYEE)
+    reported = api.call(
+        "POST", f"/api/v1/skp/{skp_id}/realisasi", SITI, json={"quarter": 4, "iki_id": iki_id, "value": 1300}
     )
     assert reported.status_code == 200
-    events = outbox(runtime)
-    assert [e["type"] for e in events] == ["plan.submitted", "plan.approved", "progress.reported"]
-    approved_event = events[1]["envelope"]
-    assert approved_event.payload["approved_by"] == ATASAN
-    assert approved_event.tenant == "1671"
-    assert approved_event.aggregate_id == skp_id
-    assert events[2]["envelope"].payload["value"] == 1300
+    events = api.published()
+    assert [e.event_type for e in events] == ["plan.submitted", "plan.approved", "progress.reported"]
+    assert events[1].payload["approved_by"] == BUDI
+    assert (events[1].tenant, events[1].aggregate_id) == ("1671", skp_id)
+    assert events[2].payload["value"] == 1300
 
 
-def test_correlation_id_flows_from_the_request_to_the_event(api) -> None:
-    client, auth, runtime = api
-    skp_id = client.post("/api/v1/skp", json=BODY, headers=auth(EMPLOYEE)).json["skp_id"]
-    response = client.post(f"/api/v1/skp/{skp_id}/submit", headers={**auth(EMPLOYEE), "X-Correlation-ID": "req-77"})
+def test_correlation_id_flows_from_the_request_to_the_event(api, body) -> None:
+    skp_id = api.call("POST", "/api/v1/skp", SITI, json=body).json["skp_id"]
+    response = api.client.post(f"/api/v1/skp/{skp_id}/submit", headers={**api.auth(SITI), "X-Correlation-ID": "req-77"})
     assert response.headers["X-Correlation-ID"] == "req-77"
-    assert outbox(runtime)[0]["envelope"].correlation_id == "req-77"
+    assert api.published()[0].correlation_id == "req-77"
 
 
-def test_second_skp_for_the_same_period_is_refused(api) -> None:
-    client, auth, _ = api
-    assert client.post("/api/v1/skp", json=BODY, headers=auth(EMPLOYEE)).status_code == 201
-    again = client.post("/api/v1/skp", json=BODY, headers=auth(EMPLOYEE))
+def test_second_skp_for_the_same_period_is_refused(api, body) -> None:
+    assert api.call("POST", "/api/v1/skp", SITI, json=body).status_code == 201
+    again = api.call("POST", "/api/v1/skp", SITI, json=body)
     assert again.status_code == 409
     assert again.json["error"]["code"] == "skp_exists"
 
 
 @pytest.mark.parametrize(
-    ("body", "field"),
+    ("change", "field"),
     [
-        ({**BODY, "period_year": "2026"}, "period_year"),
-        ({**BODY, "atasan": {"nip": "12", "name": "B"}}, "atasan.nip"),
-        ({**BODY, "rhk": []}, "rhk"),
-        ({**BODY, "rhk": [{**RHK[0], "iki": [{**RHK[0]["iki"][0], "aspect": "keindahan"}]}]}, "rhk.0.iki.0.aspect"),
-        ({**BODY, "rhk": [{**RHK[0], "iki": [{**RHK[0]["iki"][0], "target": -1}]}]}, "rhk.0.iki.0.target"),
-        ({**BODY, "surprise": 1}, "surprise"),
+        ({"period_year": "2026"}, "period_year"),
+        ({"rhk": []}, "rhk"),
+        ({"rhk": [{**RHK[0], "iki": [{**RHK[0]["iki"][0], "aspect": "keindahan"}]}]}, "rhk.0.iki.0.aspect"),
+        ({"rhk": [{**RHK[0], "iki": [{**RHK[0]["iki"][0], "target": -1}]}]}, "rhk.0.iki.0.target"),
+        ({"rhk": [{**RHK[0], "perspective": "kebahagiaan"}]}, "rhk.0.perspective"),
+        ({"annex": {"konsekuensi": [""]}}, "annex.konsekuensi.0"),
+        ({"atasan": {"nip": BUDI, "name": "B"}}, "atasan"),  # the atasan comes from the register
     ],
 )
-def test_bad_input_names_the_field_and_stores_nothing(api, body, field) -> None:
-    client, auth, runtime = api
-    response = client.post("/api/v1/skp", json=body, headers=auth(EMPLOYEE))
+def test_bad_input_names_the_field_and_stores_nothing(api, body, change, field) -> None:
+    response = api.call("POST", "/api/v1/skp", SITI, json={**body, **change})
     assert response.status_code == 422
     error = response.json["error"]
     assert error["code"] == "invalid_input"
     assert field in [d["field"] for d in error["details"]]
-    assert client.get("/api/v1/skp", headers=auth(EMPLOYEE)).json == []
-    assert outbox(runtime) == []
+    assert api.call("GET", "/api/v1/skp", SITI).json == []
+    assert api.published() == []
 
 
 def test_malformed_json_is_a_400_in_the_error_format(api) -> None:
-    client, auth, _ = api
-    response = client.post("/api/v1/skp", data="{oops", headers={**auth(EMPLOYEE), "Content-Type": "application/json"})
+    headers = {**api.auth(SITI), "Content-Type": "application/json"}
+    response = api.client.post("/api/v1/skp", data="{oops", headers=headers)
     assert response.status_code == 400
     assert response.json["error"]["code"] == "malformed_request"
 
 
-def test_errors_speak_indonesian_by_default_and_english_on_request(api) -> None:
-    client, auth, _ = api
-    body = {**BODY, "unit": None}
-    indonesian = client.post("/api/v1/skp", json=body, headers=auth(EMPLOYEE)).json["error"]
-    english = client.post("/api/v1/skp?lang=en", json=body, headers=auth(EMPLOYEE)).json["error"]
+def test_errors_speak_indonesian_by_default_and_english_on_request(api, body) -> None:
+    bad = {**body, "period_year": None}
+    indonesian = api.call("POST", "/api/v1/skp", SITI, json=bad).json["error"]
+    english = api.call("POST", "/api/v1/skp?lang=en", SITI, json=bad).json["error"]
     assert indonesian["message"] == "Data yang dikirim tidak valid."
     assert english["message"] == "The submitted data is invalid."
     assert indonesian["details"][0]["reason"] == "Tidak boleh kosong (null)."
     assert english["details"][0]["reason"] == "Field may not be null."
 
 
-def test_authentication_and_roles(api) -> None:
-    client, auth, _ = api
+def test_authentication_and_roles(api, body) -> None:
+    client = api.client
     assert client.get("/api/v1/skp").status_code == 401
     assert client.get("/api/v1/skp", headers={"Authorization": "Bearer not.a.jwt"}).status_code == 401
-    forged = TokenService("x" * 40, "kinerja", "kinerja-api").mint(EMPLOYEE, ["admin_instansi"], "1671")
+    forged = TokenService("x" * 40, "kinerja", "kinerja-api").mint(SITI, ["admin_instansi"], "1671")
     assert client.get("/api/v1/skp", headers={"Authorization": f"Bearer {forged}"}).status_code == 401
-    skp_id = client.post("/api/v1/skp", json=BODY, headers=auth(EMPLOYEE)).json["skp_id"]
-    client.post(f"/api/v1/skp/{skp_id}/submit", headers=auth(EMPLOYEE))
+    skp_id = api.call("POST", "/api/v1/skp", SITI, json=body).json["skp_id"]
+    api.call("POST", f"/api/v1/skp/{skp_id}/submit", SITI)
     # pegawai without the atasan role, and an atasan who is not this employee's atasan
-    assert client.post(f"/api/v1/skp/{skp_id}/approve", headers=auth(EMPLOYEE)).status_code == 403
-    assert client.post(f"/api/v1/skp/{skp_id}/approve", headers=auth(OTHER, "atasan")).status_code == 403
-    assert client.get(f"/api/v1/skp/{skp_id}", headers=auth(OTHER)).status_code == 403
+    assert api.call("POST", f"/api/v1/skp/{skp_id}/approve", SITI).status_code == 403
+    assert api.call("POST", f"/api/v1/skp/{skp_id}/approve", ANDI, "atasan").status_code == 403
+    assert api.call("GET", f"/api/v1/skp/{skp_id}", ANDI).status_code == 403
+    assert api.call("GET", f"/api/v1/skp/{skp_id}", ADMIN, "admin_instansi").status_code == 200
     # another instansi does not see it at all
-    assert client.get(f"/api/v1/skp/{skp_id}", headers=auth(ATASAN, "atasan", tenant="3674")).status_code == 404
-    assert client.get(f"/api/v1/skp/{skp_id}", headers=auth(ATASAN, "atasan")).status_code == 200
+    assert api.call("GET", f"/api/v1/skp/{skp_id}", BUDI, "atasan", tenant="3674").status_code == 404
+    assert api.call("GET", f"/api/v1/skp/{skp_id}", BUDI, "atasan").status_code == 200
+    assert [e.event_type for e in api.published()] == ["plan.submitted"]  # refusals changed nothing
 
 
-def test_atasan_lists_subordinates_plans(api) -> None:
-    client, auth, _ = api
-    client.post("/api/v1/skp", json=BODY, headers=auth(EMPLOYEE))
-    listed = client.get(f"/api/v1/skp?atasan_nip={ATASAN}", headers=auth(ATASAN, "atasan")).json
-    assert [s["nip"] for s in listed] == [EMPLOYEE]
-    assert client.get(f"/api/v1/skp?nip={EMPLOYEE}", headers=auth(OTHER)).status_code == 403
-    by_year = client.get(f"/api/v1/skp?atasan_nip={ATASAN}&period_year=2026", headers=auth(ATASAN, "atasan"))
+def test_atasan_lists_subordinates_plans(api, body) -> None:
+    api.call("POST", "/api/v1/skp", SITI, json=body)
+    listed = api.call("GET", f"/api/v1/skp?atasan_nip={BUDI}", BUDI, "atasan").json
+    assert [s["nip"] for s in listed] == [SITI]
+    assert api.call("GET", f"/api/v1/skp?nip={SITI}", ANDI).status_code == 403
+    by_year = api.call("GET", f"/api/v1/skp?atasan_nip={BUDI}&period_year=2026", BUDI, "atasan")
     assert [s["period_year"] for s in by_year.json] == [2026]
-    assert client.get(f"/api/v1/skp?atasan_nip={ATASAN}&period_year=2025", headers=auth(ATASAN, "atasan")).json == []
-    assert client.get("/api/v1/skp?period_year=dua", headers=auth(EMPLOYEE)).status_code == 422
+    assert api.call("GET", f"/api/v1/skp?atasan_nip={BUDI}&period_year=2025", BUDI, "atasan").json == []
+    assert api.call("GET", "/api/v1/skp?period_year=dua", SITI).status_code == 422
 
 
 def test_health_and_openapi_need_no_token(api) -> None:
-    client, _, _ = api
+    client = api.client
     assert client.get("/healthz").json["status"] == "ok"
     assert client.get("/readyz").json["database"] == "ok"
     spec = client.get("/openapi.json").json
     assert "/api/v1/skp/{skp_id}/approve" in spec["paths"]
+    assert "/api/v1/organisation/import" in spec["paths"]
     assert json.dumps(spec).count("bearerAuth") >= 1
