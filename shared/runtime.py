@@ -25,6 +25,7 @@ from shared.messaging.consumer import Handler, IdempotentConsumer
 from shared.messaging.kafka import create_producer
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.worker import Worker
+from shared.metrics import prepare_multiprocess_dir
 from shared.storage import migrations
 from shared.storage.database import create_db_engine, create_session_factory
 from shared.storage.tables import EventingTables
@@ -115,6 +116,7 @@ def run_service_cli(
         worker.run()
     else:
         # gunicorn replaces this process; it imports the app factory in its workers.
+        prepare_multiprocess_dir()
         gunicorn = Path(sys.executable).with_name("gunicorn")
         os.execv(
             str(gunicorn),

@@ -33,6 +33,7 @@ from shared.context import Trace, traced
 from shared.contracts import dlq_topic
 from shared.errors import DomainError
 from shared.events import Envelope, EventCatalog, InvalidEvent
+from shared.metrics import CONSUMER_BACKEND_UNAVAILABLE, record_consumed, record_dead_lettered, update_consumer_lag
 from shared.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -164,6 +165,7 @@ class IdempotentConsumer:
             future.get(timeout=60)
         except Exception as exc:  # the offset must not move past a record we could not park
             raise BackendUnavailable(f"dead-letter publish failed: {exc}") from exc
+        record_dead_lettered(self.name, record.topic, event_type)
         log.error(
             "consumer %s: dead-lettered %s-%d@%d after %d attempt(s): %s",
             self.name,
@@ -185,7 +187,10 @@ class IdempotentConsumer:
         try:
             for tp, records in batch.items():
                 for record in records:
-                    outcomes.append(self.handle(record))
+                    started = time.perf_counter()
+                    outcome = self.handle(record)
+                    record_consumed(self.name, outcome.event_type, outcome.status, time.perf_counter() - started)
+                    outcomes.append(outcome)
                     done[tp] = record.offset + 1
         except BackendUnavailable:
             self._commit(consumer, done)
@@ -210,7 +215,15 @@ class IdempotentConsumer:
             try:
                 self.poll_once(consumer)
                 backoff = 0.5
+                self._observe_lag(consumer)
             except BackendUnavailable as exc:
+                CONSUMER_BACKEND_UNAVAILABLE.labels(self.name).inc()
                 log.error("consumer %s: database unavailable, retrying in %.1fs: %s", self.name, backoff, exc)
                 stop.wait(backoff)
                 backoff = min(backoff * 2, max_backoff_s)
+
+    def _observe_lag(self, consumer: KafkaConsumer) -> None:
+        try:
+            update_consumer_lag(self.name, consumer)
+        except Exception as exc:  # noqa: BLE001 - a metric must never stop consumption
+            log.debug("consumer %s: lag not observed: %s", self.name, exc)
