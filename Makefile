@@ -6,11 +6,11 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install lint clean
+.PHONY: run test install lint clean docs docs-check
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt deploy/local/install.sh
+$(VENV)/.installed: requirements.txt requirements-dev.txt deploy/local/install.sh deploy/tools/asyncapi/package-lock.json
 	bash deploy/local/install.sh
 	touch $@
 
@@ -23,6 +23,13 @@ lint: install
 
 test: install lint
 	$(VENV)/bin/pytest
+
+# The event catalog for agencies (docs/events), generated from shared/contracts; commit the result.
+docs: install
+	$(PY) -m deploy.catalog write
+
+docs-check: install
+	$(PY) -m deploy.catalog check
 
 clean:
 	rm -rf var .pytest_cache
