@@ -269,9 +269,8 @@ def render() -> dict[str, str]:
         files[f"schemas/{_message_id(definition)}.json"] = (
             json.dumps(event_schema(definition), indent=2, ensure_ascii=False) + "\n"
         )
-    files["example_subscriber.py"] = '"""Example: subscribe to Kinerja evaluation results (see asyncapi.yaml)."""\n\n' + (
-        EXAMPLE_SUBSCRIBER
-    )
+    header = '"""Example: subscribe to Kinerja evaluation results (see asyncapi.yaml)."""\n\n'
+    files["example_subscriber.py"] = header + EXAMPLE_SUBSCRIBER
     return files
 
 
