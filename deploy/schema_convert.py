@@ -125,8 +125,10 @@ def _apply_validator(out: dict[str, Any], validator: Any) -> None:
     is_array = out.get("type") == "array"
     is_object = out.get("type") == "object"
     if isinstance(validator, validate.Length):
-        low, high = ("minItems", "maxItems") if is_array else (
-            ("minProperties", "maxProperties") if is_object else ("minLength", "maxLength")
+        low, high = (
+            ("minItems", "maxItems")
+            if is_array
+            else (("minProperties", "maxProperties") if is_object else ("minLength", "maxLength"))
         )
         if validator.equal is not None:
             out[low] = out[high] = validator.equal
