@@ -12,13 +12,14 @@ directory: each gunicorn worker then writes its samples there and `/metrics` agg
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
-from wsgiref.simple_server import WSGIServer
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from flask import Flask, Response, g, request
 from prometheus_client import (
@@ -29,9 +30,9 @@ from prometheus_client import (
     Gauge,
     Histogram,
     generate_latest,
-    start_http_server,
 )
 from prometheus_client import multiprocess as prometheus_multiprocess
+from prometheus_client.exposition import ThreadingWSGIServer
 
 log = logging.getLogger(__name__)
 
@@ -187,24 +188,51 @@ def install_http_metrics(app: Flask, service: str) -> None:
 
 
 class MetricsServer:
-    """The worker's /metrics endpoint: prometheus-client's HTTP server on a daemon thread."""
+    """The worker's HTTP endpoint on a daemon thread: /metrics (Prometheus), /healthz (the process
+    serves), /readyz (the worker reports itself ready: topics provisioned, loop running)."""
 
-    def __init__(self, port: int, host: str = "0.0.0.0") -> None:  # noqa: S104 - scraped from other pods
+    def __init__(
+        self,
+        port: int,
+        host: str = "0.0.0.0",  # noqa: S104 - scraped and probed from outside the pod
+        ready: Callable[[], bool] = lambda: True,
+        service: str = "",
+    ) -> None:
         self.port = port
         self.host = host
+        self._ready = ready
+        self._service = service
         self._server: WSGIServer | None = None
         self._thread: threading.Thread | None = None
+
+    def _app(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        path = environ.get("PATH_INFO", "/")
+        if path == "/metrics":
+            body, content_type = exposition()
+            start_response("200 OK", [("Content-Type", content_type)])
+            return [body]
+        if path in ("/healthz", "/readyz"):
+            ok = path == "/healthz" or self._ready()
+            status = "ok" if path == "/healthz" else ("ready" if ok else "unavailable")
+            payload = json.dumps({"status": status, "service": self._service, "process": "worker"}).encode()
+            start_response("200 OK" if ok else "503 Service Unavailable", [("Content-Type", "application/json")])
+            return [payload]
+        start_response("404 Not Found", [("Content-Type", "text/plain")])
+        return [b"not found: try /metrics, /healthz or /readyz\n"]
 
     def start(self) -> bool:
         """Start serving; False (and a warning, the worker keeps going) when disabled or the port is taken."""
         if self.port <= 0:
             return False
         try:
-            self._server, self._thread = start_http_server(self.port, addr=self.host, registry=_registry())
+            server = make_server(self.host, self.port, self._app, ThreadingWSGIServer, handler_class=_QuietHandler)
         except OSError as exc:
             log.warning("metrics server not started on port %d: %s", self.port, exc)
             return False
-        self.port = self._server.server_port
+        self._server = server
+        self.port = server.server_port
+        self._thread = threading.Thread(target=server.serve_forever, name="metrics-http", daemon=True)
+        self._thread.start()
         log.info("metrics on http://%s:%d/metrics", self.host, self.port)
         return True
 
@@ -213,3 +241,8 @@ class MetricsServer:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        """Scrapes and probes every few seconds would drown the logs."""

@@ -99,6 +99,7 @@ def run_service_cli(
     make.add_argument("-m", "--message", required=True)
     args = parser.parse_args(argv)
     configure_logging(service)
+    prepare_multiprocess_dir()  # one process role per container: start from empty metric files
 
     if args.command == "migrate":
         create_runtime().migrate()
@@ -116,7 +117,6 @@ def run_service_cli(
         worker.run()
     else:
         # gunicorn replaces this process; it imports the app factory in its workers.
-        prepare_multiprocess_dir()
         gunicorn = Path(sys.executable).with_name("gunicorn")
         os.execv(
             str(gunicorn),

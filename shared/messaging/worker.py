@@ -43,7 +43,8 @@ class Worker:
         self.produced_topics = sorted(set(produced_topics))
         self.stop_event = threading.Event()
         self._relay_idle_s = relay_idle_s
-        self.metrics_server = MetricsServer(settings.metrics_port)
+        self.ready = threading.Event()  # topics provisioned and the loops started (the worker's /readyz)
+        self.metrics_server = MetricsServer(settings.metrics_port, ready=self.ready.is_set, service=settings.service)
         self._outbox_observed_at = 0.0
 
     def provision_topics(self, max_backoff_s: float = 30.0) -> bool:
@@ -100,6 +101,7 @@ class Worker:
             return
         relay_thread = threading.Thread(target=self._relay_loop, name="outbox-relay", daemon=True)
         relay_thread.start()
+        self.ready.set()
         log.info("worker %s started: consuming %s", self.settings.service, self.consumed_topics or "nothing")
         try:
             if self.consumer is not None and self.consumed_topics:
@@ -116,6 +118,7 @@ class Worker:
             else:
                 self.stop_event.wait()
         finally:
+            self.ready.clear()
             self.stop_event.set()
             relay_thread.join(timeout=30)
             try:
