@@ -55,4 +55,11 @@ if ! "$gobin/kustomize" version 2>/dev/null | grep -q "$KUSTOMIZE_VERSION"; then
     exit 1
   fi
 fi
+# composecheck: loads deploy/compose.yaml with compose-go, as `docker compose config` does, where
+# the compose plugin is absent (it needs no Docker engine either way).
+if command -v go >/dev/null && { [ ! -x deploy/tools/bin/composecheck ] \
+  || [ deploy/tools/composecheck/go.sum -nt deploy/tools/bin/composecheck ] \
+  || [ deploy/tools/composecheck/main.go -nt deploy/tools/bin/composecheck ]; }; then
+  (cd deploy/tools/composecheck && go build -o ../bin/composecheck .)
+fi
 echo "installed: $(.venv/bin/python --version), $(java -version 2>&1 | head -1), $(mvn -v 2>/dev/null | head -1)"

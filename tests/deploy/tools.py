@@ -33,3 +33,27 @@ def kustomize_command(directory: Path) -> list[str]:
     kubectl = shutil.which("kubectl")
     assert kubectl, "neither kustomize nor kubectl is installed: run deploy/local/install.sh"
     return [kubectl, "kustomize", str(directory)]
+
+
+def compose_config_command(compose_file: Path) -> list[str]:
+    """`docker compose config` where the compose plugin exists, else composecheck (compose-go, the
+    library behind `docker compose`), which deploy/local/install.sh builds from the Go module proxy."""
+    docker = shutil.which("docker")
+    if docker:
+        probe = subprocess.run([docker, "compose", "version"], capture_output=True, text=True, check=False)
+        if probe.returncode == 0:
+            return [docker, "compose", "-f", str(compose_file), "config"]
+    binary = REPO / "deploy" / "tools" / "bin" / "composecheck"
+    if not binary.exists():
+        go = shutil.which("go")
+        assert go, "neither `docker compose` nor Go (to build composecheck) is installed: run deploy/local/install.sh"
+        source = REPO / "deploy" / "tools" / "composecheck"
+        subprocess.run([go, "build", "-o", str(binary), "."], cwd=source, check=True, timeout=600)
+    return [str(binary), str(compose_file)]
+
+
+def docker_engine_available() -> bool:
+    docker = shutil.which("docker")
+    if not docker:
+        return False
+    return subprocess.run([docker, "info"], capture_output=True, check=False, timeout=30).returncode == 0
