@@ -118,10 +118,13 @@ def run_service_cli(
     else:
         # gunicorn replaces this process; it imports the app factory in its workers.
         gunicorn = Path(sys.executable).with_name("gunicorn")
+        os.environ.setdefault("KINERJA_SERVICE", service)  # read by shared.gunicorn_conf for its JSON logs
         os.execv(
             str(gunicorn),
             [
                 str(gunicorn),
+                "--config",
+                "python:shared.gunicorn_conf",
                 "--bind",
                 args.bind,
                 "--workers",
