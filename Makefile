@@ -6,7 +6,7 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install lint clean docs docs-check
+.PHONY: run test install lint clean docs docs-check manifests
 
 install: $(VENV)/.installed
 
@@ -30,6 +30,10 @@ docs: install
 
 docs-check: install
 	$(PY) -m deploy.catalog check
+
+# The generated kustomize base (deploy/k8s/base); overlays are hand-written.
+manifests: install
+	$(PY) -m deploy.k8s_manifests write
 
 clean:
 	rm -rf var .pytest_cache
