@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from deploy.schema_convert import schema_to_jsonschema
-from deploy.topics import DAY_MS, DEFAULT_PARTITIONS, EVENT_RETENTION_DAYS, consumer_group
+from deploy.topics import DAY_MS, EVENT_RETENTION_DAYS, PRODUCTION_PARTITIONS, consumer_group
 from shared.contracts import CATALOG, SERVICE_TOPICS
 from shared.events import EventCatalog, EventDefinition
 from shared.events.envelope import EnvelopeSchema
@@ -163,7 +163,7 @@ def _producer_of(topic: str) -> str:
     return next(service for service, t in SERVICE_TOPICS.items() if t == topic)
 
 
-def build_asyncapi(catalog: EventCatalog = CATALOG, partitions: int = DEFAULT_PARTITIONS) -> dict[str, Any]:
+def build_asyncapi(catalog: EventCatalog = CATALOG, partitions: int = PRODUCTION_PARTITIONS) -> dict[str, Any]:
     by_topic: dict[str, list[EventDefinition]] = defaultdict(list)
     for definition in catalog.definitions():
         by_topic[definition.topic].append(definition)

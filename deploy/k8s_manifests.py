@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from deploy.topics import DEFAULT_PARTITIONS, DLQ_RETENTION_DAYS, EVENT_RETENTION_DAYS, consumer_group
+from deploy.topics import DLQ_RETENTION_DAYS, EVENT_RETENTION_DAYS, PRODUCTION_PARTITIONS, consumer_group
 
 REPO = Path(__file__).resolve().parent.parent
 BASE = REPO / "deploy" / "k8s" / "base"
@@ -271,7 +271,7 @@ def scaled_object() -> dict[str, Any]:
             "minReplicaCount": 1,
             # A consumer group has at most one active member per partition: more replicas would idle.
             # Keep equal to KAFKA_TOPIC_PARTITIONS (the tests check every overlay).
-            "maxReplicaCount": DEFAULT_PARTITIONS,
+            "maxReplicaCount": PRODUCTION_PARTITIONS,
             "advanced": {
                 "horizontalPodAutoscalerConfig": {
                     "behavior": {"scaleDown": {"stabilizationWindowSeconds": 300}},
@@ -307,7 +307,7 @@ def kustomization() -> dict[str, Any]:
                 "name": COMMON_CONFIG,
                 "literals": [
                     "KAFKA_BOOTSTRAP_SERVERS=kafka-bootstrap:9092",
-                    f"KAFKA_TOPIC_PARTITIONS={DEFAULT_PARTITIONS}",
+                    f"KAFKA_TOPIC_PARTITIONS={PRODUCTION_PARTITIONS}",
                     f"KAFKA_EVENT_RETENTION_DAYS={EVENT_RETENTION_DAYS}",
                     f"KAFKA_DLQ_RETENTION_DAYS={DLQ_RETENTION_DAYS}",
                     "KAFKA_REPLICATION_FACTOR=3",

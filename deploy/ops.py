@@ -388,7 +388,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     topics = sub.add_parser("topics", help="provision or show the topics")
     topics.add_argument("action", choices=["provision", "status"])
-    topics.add_argument("--partitions", type=int, default=None, help="default: KAFKA_TOPIC_PARTITIONS (12)")
+    topics.add_argument("--partitions", type=int, default=None, help="default: KAFKA_TOPIC_PARTITIONS (6)")
     topics.add_argument("--replication-factor", type=int, default=None, help="default: KAFKA_REPLICATION_FACTOR (1)")
     lag = sub.add_parser("lag", help="consumer-group lag per partition")
     lag.add_argument("--group", action="append", help="default: every service's group (kinerja-<service>)")

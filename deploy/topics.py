@@ -13,10 +13,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from shared.config import Settings
 from shared.contracts import SERVICE_TOPICS, dlq_topic
 
 DAY_MS = 24 * 60 * 60 * 1000
-DEFAULT_PARTITIONS = 12
+PRODUCTION_PARTITIONS = 12  # the Kubernetes base and the event catalog; KAFKA_TOPIC_PARTITIONS elsewhere
 EVENT_RETENTION_DAYS = 30
 DLQ_RETENTION_DAYS = 90  # dead letters wait for a fix and a replay; keep them longer
 
@@ -46,7 +47,8 @@ def _int_env(name: str, default: int) -> int:
 
 def topic_plan(partitions: int | None = None) -> list[TopicSpec]:
     """Every topic: each service's event topic and its `.dlq`, with the same partition count."""
-    count = partitions or _int_env("KAFKA_TOPIC_PARTITIONS", DEFAULT_PARTITIONS)
+    # The same setting and default the workers use when they create a missing topic.
+    count = partitions or Settings.from_env("ops").topic_partitions
     event_ms = _int_env("KAFKA_EVENT_RETENTION_DAYS", EVENT_RETENTION_DAYS) * DAY_MS
     dlq_ms = _int_env("KAFKA_DLQ_RETENTION_DAYS", DLQ_RETENTION_DAYS) * DAY_MS
     plan: list[TopicSpec] = []
