@@ -100,34 +100,38 @@ class IdempotentConsumer:
             return Outcome("ignored", envelope.event_type)
 
         trace = Trace(correlation_id=envelope.correlation_id, causation_id=envelope.event_id)
-        for attempt in range(1, self._max_attempts + 1):
-            try:
-                with traced(trace):
+        # The retries, warnings and a dead-letter log line carry the event's ids too.
+        with traced(trace):
+            for attempt in range(1, self._max_attempts + 1):
+                try:
                     return self._process(record, envelope, handler)
-            except (OperationalError, InterfaceError) as exc:
-                raise BackendUnavailable(str(exc)) from exc
-            except DomainError as exc:
-                return self._dead_letter(
-                    record, f"refused by handler: {exc.code}: {exc}", attempts=attempt, event_type=envelope.event_type
-                )
-            except Exception as exc:  # noqa: BLE001 - any other failure is retried, then dead-lettered
-                log.warning(
-                    "consumer %s: %s at %s-%d@%d failed (attempt %d/%d): %s",
-                    self.name,
-                    envelope.event_type,
-                    record.topic,
-                    record.partition,
-                    record.offset,
-                    attempt,
-                    self._max_attempts,
-                    exc,
-                )
-                if attempt == self._max_attempts:
-                    reason = "".join(traceback.format_exception_only(exc)).strip()
+                except (OperationalError, InterfaceError) as exc:
+                    raise BackendUnavailable(str(exc)) from exc
+                except DomainError as exc:
                     return self._dead_letter(
-                        record, f"handler failed: {reason}", attempts=attempt, event_type=envelope.event_type
+                        record,
+                        f"refused by handler: {exc.code}: {exc}",
+                        attempts=attempt,
+                        event_type=envelope.event_type,
                     )
-                self._sleep(self._retry_backoff_s * 2 ** (attempt - 1))
+                except Exception as exc:  # noqa: BLE001 - any other failure is retried, then dead-lettered
+                    log.warning(
+                        "consumer %s: %s at %s-%d@%d failed (attempt %d/%d): %s",
+                        self.name,
+                        envelope.event_type,
+                        record.topic,
+                        record.partition,
+                        record.offset,
+                        attempt,
+                        self._max_attempts,
+                        exc,
+                    )
+                    if attempt == self._max_attempts:
+                        reason = "".join(traceback.format_exception_only(exc)).strip()
+                        return self._dead_letter(
+                            record, f"handler failed: {reason}", attempts=attempt, event_type=envelope.event_type
+                        )
+                    self._sleep(self._retry_backoff_s * 2 ** (attempt - 1))
         raise AssertionError("unreachable")
 
     def _process(self, record: Record, envelope: Envelope, handler: Handler) -> Outcome:
