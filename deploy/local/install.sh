@@ -43,7 +43,7 @@ fi
 command -v npm >/dev/null || apt_install nodejs npm
 if [ ! -d deploy/tools/asyncapi/node_modules/@asyncapi/parser ] \
   || [ deploy/tools/asyncapi/package-lock.json -nt deploy/tools/asyncapi/node_modules/.package-lock.json ]; then
-  (cd deploy/tools/asyncapi && npm ci --no-audit --no-fund --loglevel=error)
+  (cd deploy/tools/asyncapi && SCARF_ANALYTICS=false npm ci --no-audit --no-fund --loglevel=error)
 fi
 KUSTOMIZE_VERSION=v5.7.1  # v5.8 needs Go 1.27
 gobin="$(command -v go >/dev/null && go env GOPATH)/bin"

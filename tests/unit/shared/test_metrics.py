@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import socket
 import urllib.error
 import urllib.request
 
+from flask_smorest import Blueprint
 from kafka.structs import TopicPartition
 from prometheus_client import REGISTRY
 
-from services.planning.bootstrap import create_app
+from shared.config import Settings
 from shared.messaging.relay import OutboxRelay
 from shared.metrics import MetricsServer
-from tests.unit.service_harness import sqlite_runtime
+from shared.storage.database import create_db_engine
+from shared.web import create_service_app
 from tests.unit.shared.conftest import FakeProducer
 from tests.unit.shared.test_consumer import Recorder, make_consumer, record, returned_event
 
@@ -21,26 +24,41 @@ def sample(name: str, **labels: str) -> float:
     return REGISTRY.get_sample_value(name, labels) or 0.0
 
 
+def _app(tmp_path):
+    """A service app with one parameterised, authenticated route, built by the shared factory."""
+    settings = dataclasses.replace(Settings.from_env("metrics-test"), database_url=f"sqlite:///{tmp_path}/m.db")
+    blueprint = Blueprint("things", __name__, url_prefix="/api/v1")
+
+    @blueprint.route("/things/<thing_id>")
+    def thing(thing_id: str) -> dict[str, str]:
+        return {"id": thing_id}
+
+    engine = create_db_engine(settings.database_url)
+    return create_service_app(settings, title="metrics test", engine=engine, blueprints=[blueprint]), engine
+
+
 def test_web_metrics_are_public_and_count_requests_by_route_template_and_status(tmp_path):
-    with sqlite_runtime("planning", tmp_path) as runtime:
-        client = create_app(runtime).test_client()
-        route = {"service": "planning", "method": "GET", "route": "/api/v1/skp/<skp_id>"}
-        before = sample("kinerja_http_requests_total", **route, status="401")
-        latency_before = sample("kinerja_http_request_duration_seconds_count", **route)
+    app, engine = _app(tmp_path)
+    client = app.test_client()
+    route = {"service": "metrics-test", "method": "GET", "route": "/api/v1/things/<thing_id>"}
+    before = sample("kinerja_http_requests_total", **route, status="401")
+    latency_before = sample("kinerja_http_request_duration_seconds_count", **route)
+    unmatched = {"service": "metrics-test", "method": "GET", "route": "unmatched", "status": "404"}
+    unmatched_before = sample("kinerja_http_requests_total", **unmatched)
 
-        assert client.get("/api/v1/skp/skp-1").status_code == 401
-        assert client.get("/api/v1/skp/skp-2").status_code == 401
-        assert client.get("/no/such/path").status_code == 404
+    assert client.get("/api/v1/things/1").status_code == 401
+    assert client.get("/api/v1/things/2").status_code == 401
+    assert client.get("/no/such/path").status_code == 404
 
-        response = client.get("/metrics")  # no token needed, like /healthz
-        assert response.status_code == 200
-        assert response.content_type.startswith("text/plain")
-        text = response.get_data(as_text=True)
-        assert "kinerja_http_requests_total" in text
-        assert sample("kinerja_http_requests_total", **route, status="401") == before + 2  # one series, not per id
-        assert sample("kinerja_http_request_duration_seconds_count", **route) == latency_before + 2
-        assert sample("kinerja_http_requests_total", service="planning", method="GET", route="unmatched", status="404")
-        assert "/metrics" not in client.get("/openapi.json").json["paths"]
+    response = client.get("/metrics")  # no token needed, like /healthz
+    assert response.status_code == 200
+    assert response.content_type.startswith("text/plain")
+    assert "kinerja_http_requests_total" in response.get_data(as_text=True)
+    assert sample("kinerja_http_requests_total", **route, status="401") == before + 2  # one series, not one per id
+    assert sample("kinerja_http_request_duration_seconds_count", **route) == latency_before + 2
+    assert sample("kinerja_http_requests_total", **unmatched) == unmatched_before + 1
+    assert "/metrics" not in client.get("/openapi.json").json["paths"]
+    engine.dispose()
 
 
 class FakeKafkaConsumer:
