@@ -6,11 +6,11 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install lint clean
+.PHONY: run test install lint clean docs docs-check manifests
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt deploy/local/install.sh
+$(VENV)/.installed: requirements.txt requirements-dev.txt deploy/local/install.sh deploy/tools/asyncapi/package-lock.json
 	bash deploy/local/install.sh
 	touch $@
 
@@ -23,6 +23,17 @@ lint: install
 
 test: install lint
 	$(VENV)/bin/pytest
+
+# The event catalog for agencies (docs/events), generated from shared/contracts; commit the result.
+docs: install
+	$(PY) -m deploy.catalog write
+
+docs-check: install
+	$(PY) -m deploy.catalog check
+
+# The generated kustomize base (deploy/k8s/base); overlays are hand-written.
+manifests: install
+	$(PY) -m deploy.k8s_manifests write
 
 clean:
 	rm -rf var .pytest_cache

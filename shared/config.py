@@ -36,6 +36,8 @@ class Settings:
     jwt_audience: str
     consumer_max_attempts: int
     relay_batch_size: int
+    # The worker's /metrics port (0: no metrics server). The web process serves /metrics on its own port.
+    metrics_port: int = 9100
 
     @classmethod
     def from_env(cls, service: str) -> Settings:
@@ -50,4 +52,5 @@ class Settings:
             jwt_audience=os.environ.get("JWT_AUDIENCE", "kinerja-api"),
             consumer_max_attempts=_int("CONSUMER_MAX_ATTEMPTS", 3),
             relay_batch_size=_int("OUTBOX_RELAY_BATCH_SIZE", 500),
+            metrics_port=_int("METRICS_PORT", 9100),
         )

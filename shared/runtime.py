@@ -25,6 +25,7 @@ from shared.messaging.consumer import Handler, IdempotentConsumer
 from shared.messaging.kafka import create_producer
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.worker import Worker
+from shared.metrics import prepare_multiprocess_dir
 from shared.storage import migrations
 from shared.storage.database import create_db_engine, create_session_factory
 from shared.storage.tables import EventingTables
@@ -112,6 +113,7 @@ def run_service_cli(
         command.configure(sub.add_parser(command.name, help=command.help))
     args = parser.parse_args(argv)
     configure_logging(service)
+    prepare_multiprocess_dir()  # one process role per container: start from empty metric files
 
     if args.command in extra:
         status = extra[args.command].run(args)
@@ -134,10 +136,13 @@ def run_service_cli(
     else:
         # gunicorn replaces this process; it imports the app factory in its workers.
         gunicorn = Path(sys.executable).with_name("gunicorn")
+        os.environ.setdefault("KINERJA_SERVICE", service)  # read by shared.gunicorn_conf for its JSON logs
         os.execv(
             str(gunicorn),
             [
                 str(gunicorn),
+                "--config",
+                "python:shared.gunicorn_conf",
                 "--bind",
                 args.bind,
                 "--workers",

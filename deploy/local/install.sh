@@ -36,4 +36,30 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -r requirements-dev.txt
+
+# Deploy tooling for the tests of deploy/ (tests/deploy): the AsyncAPI parser (npm, pinned by its
+# lock file) validates the event catalog; kustomize (Go module proxy) renders the Kubernetes
+# manifests, which kubernetes-validate (PyPI, ships the schemas) checks offline.
+command -v npm >/dev/null || apt_install nodejs npm
+if [ ! -d deploy/tools/asyncapi/node_modules/@asyncapi/parser ] \
+  || [ deploy/tools/asyncapi/package-lock.json -nt deploy/tools/asyncapi/node_modules/.package-lock.json ]; then
+  (cd deploy/tools/asyncapi && SCARF_ANALYTICS=false npm ci --no-audit --no-fund --loglevel=error)
+fi
+KUSTOMIZE_VERSION=v5.7.1  # v5.8 needs Go 1.27
+gobin="$(command -v go >/dev/null && go env GOPATH)/bin"
+if ! "$gobin/kustomize" version 2>/dev/null | grep -q "$KUSTOMIZE_VERSION"; then
+  if command -v go >/dev/null; then
+    go install "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION"
+  elif ! command -v kubectl >/dev/null; then
+    echo "missing: Go (to install kustomize) or kubectl (kubectl kustomize) — install one and run again" >&2
+    exit 1
+  fi
+fi
+# composecheck: loads deploy/compose.yaml with compose-go, as `docker compose config` does, where
+# the compose plugin is absent (it needs no Docker engine either way).
+if command -v go >/dev/null && { [ ! -x deploy/tools/bin/composecheck ] \
+  || [ deploy/tools/composecheck/go.sum -nt deploy/tools/bin/composecheck ] \
+  || [ deploy/tools/composecheck/main.go -nt deploy/tools/bin/composecheck ]; }; then
+  (cd deploy/tools/composecheck && go build -o ../bin/composecheck .)
+fi
 echo "installed: $(.venv/bin/python --version), $(java -version 2>&1 | head -1), $(mvn -v 2>/dev/null | head -1)"

@@ -47,6 +47,8 @@ class ServiceProcess:
     def _environment(self) -> dict[str, str]:
         return {
             **os.environ,
+            # The worker's /metrics beside the web port (web 8001 -> worker metrics 8101); a taken port only warns.
+            "METRICS_PORT": str(self.port + 100),
             **self.env,
             "DATABASE_URL": self.database_url,
             "PYTHONPATH": str(REPO),

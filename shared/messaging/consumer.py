@@ -33,6 +33,7 @@ from shared.context import Trace, traced
 from shared.contracts import dlq_topic
 from shared.errors import DomainError
 from shared.events import Envelope, EventCatalog, InvalidEvent
+from shared.metrics import CONSUMER_BACKEND_UNAVAILABLE, record_consumed, record_dead_lettered, update_consumer_lag
 from shared.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -99,34 +100,38 @@ class IdempotentConsumer:
             return Outcome("ignored", envelope.event_type)
 
         trace = Trace(correlation_id=envelope.correlation_id, causation_id=envelope.event_id)
-        for attempt in range(1, self._max_attempts + 1):
-            try:
-                with traced(trace):
+        # The retries, warnings and a dead-letter log line carry the event's ids too.
+        with traced(trace):
+            for attempt in range(1, self._max_attempts + 1):
+                try:
                     return self._process(record, envelope, handler)
-            except (OperationalError, InterfaceError) as exc:
-                raise BackendUnavailable(str(exc)) from exc
-            except DomainError as exc:
-                return self._dead_letter(
-                    record, f"refused by handler: {exc.code}: {exc}", attempts=attempt, event_type=envelope.event_type
-                )
-            except Exception as exc:  # noqa: BLE001 - any other failure is retried, then dead-lettered
-                log.warning(
-                    "consumer %s: %s at %s-%d@%d failed (attempt %d/%d): %s",
-                    self.name,
-                    envelope.event_type,
-                    record.topic,
-                    record.partition,
-                    record.offset,
-                    attempt,
-                    self._max_attempts,
-                    exc,
-                )
-                if attempt == self._max_attempts:
-                    reason = "".join(traceback.format_exception_only(exc)).strip()
+                except (OperationalError, InterfaceError) as exc:
+                    raise BackendUnavailable(str(exc)) from exc
+                except DomainError as exc:
                     return self._dead_letter(
-                        record, f"handler failed: {reason}", attempts=attempt, event_type=envelope.event_type
+                        record,
+                        f"refused by handler: {exc.code}: {exc}",
+                        attempts=attempt,
+                        event_type=envelope.event_type,
                     )
-                self._sleep(self._retry_backoff_s * 2 ** (attempt - 1))
+                except Exception as exc:  # noqa: BLE001 - any other failure is retried, then dead-lettered
+                    log.warning(
+                        "consumer %s: %s at %s-%d@%d failed (attempt %d/%d): %s",
+                        self.name,
+                        envelope.event_type,
+                        record.topic,
+                        record.partition,
+                        record.offset,
+                        attempt,
+                        self._max_attempts,
+                        exc,
+                    )
+                    if attempt == self._max_attempts:
+                        reason = "".join(traceback.format_exception_only(exc)).strip()
+                        return self._dead_letter(
+                            record, f"handler failed: {reason}", attempts=attempt, event_type=envelope.event_type
+                        )
+                    self._sleep(self._retry_backoff_s * 2 ** (attempt - 1))
         raise AssertionError("unreachable")
 
     def _process(self, record: Record, envelope: Envelope, handler: Handler) -> Outcome:
@@ -164,6 +169,7 @@ class IdempotentConsumer:
             future.get(timeout=60)
         except Exception as exc:  # the offset must not move past a record we could not park
             raise BackendUnavailable(f"dead-letter publish failed: {exc}") from exc
+        record_dead_lettered(self.name, record.topic, event_type)
         log.error(
             "consumer %s: dead-lettered %s-%d@%d after %d attempt(s): %s",
             self.name,
@@ -185,7 +191,10 @@ class IdempotentConsumer:
         try:
             for tp, records in batch.items():
                 for record in records:
-                    outcomes.append(self.handle(record))
+                    started = time.perf_counter()
+                    outcome = self.handle(record)
+                    record_consumed(self.name, outcome.event_type, outcome.status, time.perf_counter() - started)
+                    outcomes.append(outcome)
                     done[tp] = record.offset + 1
         except BackendUnavailable:
             self._commit(consumer, done)
@@ -210,7 +219,15 @@ class IdempotentConsumer:
             try:
                 self.poll_once(consumer)
                 backoff = 0.5
+                self._observe_lag(consumer)
             except BackendUnavailable as exc:
+                CONSUMER_BACKEND_UNAVAILABLE.labels(self.name).inc()
                 log.error("consumer %s: database unavailable, retrying in %.1fs: %s", self.name, backoff, exc)
                 stop.wait(backoff)
                 backoff = min(backoff * 2, max_backoff_s)
+
+    def _observe_lag(self, consumer: KafkaConsumer) -> None:
+        try:
+            update_consumer_lag(self.name, consumer)
+        except Exception as exc:  # noqa: BLE001 - a metric must never stop consumption
+            log.debug("consumer %s: lag not observed: %s", self.name, exc)

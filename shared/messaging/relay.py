@@ -16,6 +16,7 @@ from typing import Any
 from kafka import KafkaProducer
 from sqlalchemy import Connection, Engine, Row, Table, func, select, update
 
+from shared.metrics import record_published, update_outbox
 from shared.storage.database import is_postgres
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ class OutboxRelay:
         self._producer = producer
         self._batch_size = batch_size
         self._send_timeout_s = send_timeout_s
+        self._lock_name = lock_name  # the service's name
         # Several worker copies may run; one relay at a time keeps per-key order on the wire.
         self._lock_key = zlib.crc32(f"outbox-relay:{lock_name}".encode())
 
@@ -86,6 +88,7 @@ class OutboxRelay:
         self._producer.flush(timeout=self._send_timeout_s)
         for future in futures:
             future.get(timeout=self._send_timeout_s)  # raises: nothing is marked, all is sent again
+        record_published(self._lock_name, rows)
 
     def _mark(self, conn: Connection, rows: Sequence[Row[Any]]) -> None:
         t = self._table
@@ -95,3 +98,20 @@ class OutboxRelay:
         t = self._table
         with self._engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(t).where(t.c.published_at.is_(None))).scalar_one())
+
+    def status(self) -> tuple[int, datetime | None]:
+        """(unpublished rows, creation time of the oldest of them) — for operators and metrics."""
+        t = self._table
+        with self._engine.connect() as conn:
+            count, oldest = conn.execute(
+                select(func.count(), func.min(t.c.created_at)).select_from(t).where(t.c.published_at.is_(None))
+            ).one()
+        if oldest is not None and oldest.tzinfo is None:  # SQLite returns naive datetimes (stored as UTC)
+            oldest = oldest.replace(tzinfo=UTC)
+        return int(count), oldest
+
+    def observe(self) -> None:
+        """Refresh the outbox gauges."""
+        count, oldest = self.status()
+        age = (datetime.now(UTC) - oldest).total_seconds() if oldest is not None else None
+        update_outbox(self._lock_name, count, age)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from collections.abc import Iterable
 
 from kafka import KafkaProducer
@@ -18,6 +19,7 @@ from shared.contracts import dlq_topic
 from shared.messaging.consumer import IdempotentConsumer
 from shared.messaging.kafka import create_consumer, ensure_topics
 from shared.messaging.relay import OutboxRelay
+from shared.metrics import MetricsServer
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,9 @@ class Worker:
         self.produced_topics = sorted(set(produced_topics))
         self.stop_event = threading.Event()
         self._relay_idle_s = relay_idle_s
+        self.ready = threading.Event()  # topics provisioned and the loops started (the worker's /readyz)
+        self.metrics_server = MetricsServer(settings.metrics_port, ready=self.ready.is_set, service=settings.service)
+        self._outbox_observed_at = 0.0
 
     def provision_topics(self, max_backoff_s: float = 30.0) -> bool:
         """Create missing topics, waiting for the broker if it is not up yet; False if stopped first."""
@@ -66,18 +71,37 @@ class Worker:
                 log.error("outbox relay failed, retrying in %.1fs: %s", backoff, exc)
                 sent = 0
                 backoff = min(backoff * 2, 30.0)
+            self._observe_outbox()
             if sent == 0:
                 self.stop_event.wait(backoff)
+
+    def _observe_outbox(self, every_s: float = 5.0) -> None:
+        now = time.monotonic()
+        if now - self._outbox_observed_at < every_s:
+            return
+        self._outbox_observed_at = now
+        try:
+            self.relay.observe()
+        except Exception as exc:  # noqa: BLE001 - a metric must never stop the relay
+            log.debug("outbox gauges not refreshed: %s", exc)
 
     def install_signal_handlers(self) -> None:
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: self.stop_event.set())
 
     def run(self) -> None:
+        self.metrics_server.start()
+        try:
+            self._run()
+        finally:
+            self.metrics_server.stop()
+
+    def _run(self) -> None:
         if not self.provision_topics():
             return
         relay_thread = threading.Thread(target=self._relay_loop, name="outbox-relay", daemon=True)
         relay_thread.start()
+        self.ready.set()
         log.info("worker %s started: consuming %s", self.settings.service, self.consumed_topics or "nothing")
         try:
             if self.consumer is not None and self.consumed_topics:
@@ -94,6 +118,7 @@ class Worker:
             else:
                 self.stop_event.wait()
         finally:
+            self.ready.clear()
             self.stop_event.set()
             relay_thread.join(timeout=30)
             try:

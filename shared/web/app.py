@@ -21,6 +21,7 @@ from shared.auth import InvalidToken, Principal, Role, TokenService
 from shared.config import Settings
 from shared.context import Trace, _current
 from shared.errors import DomainError, Forbidden
+from shared.metrics import install_http_metrics
 from shared.storage.database import ping
 from shared.web.errors import error_response, validation_details
 
@@ -28,7 +29,7 @@ log = logging.getLogger(__name__)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-PUBLIC_ENDPOINTS = {"healthz", "readyz", "api-docs.openapi_json", "api-docs.openapi_swagger_ui", "static"}
+PUBLIC_ENDPOINTS = {"healthz", "readyz", "metrics", "api-docs.openapi_json", "api-docs.openapi_swagger_ui", "static"}
 MAX_REQUEST_BYTES = 1024 * 1024
 
 
@@ -119,6 +120,7 @@ def create_service_app(
     )
     api = ServiceApi(app)
     tokens = TokenService.from_settings(settings)
+    install_http_metrics(app, settings.service)
 
     @app.before_request
     def _trace_and_authenticate() -> Response | None:
