@@ -14,11 +14,9 @@ from sqlalchemy import delete, select, update
 from deploy import ops
 from deploy.topics import DAY_MS, TopicSpec
 from services.planning.adapters.tables import rhk_link, skp_view
-from services.planning.bootstrap import create_app
 from shared.messaging.kafka import create_producer
 from tests.integration.kafka_tools import fresh_topic, read_all
-from tests.unit.planning.test_planning_skp import ATASAN, BODY, EMPLOYEE
-from tests.unit.service_harness import bearer, sqlite_runtime
+from tests.unit.planning.fixtures import BUDI, SITI, draft, planning_api, rhk
 
 
 def _fresh_name(prefix: str) -> str:
@@ -111,20 +109,16 @@ def test_dead_letters_are_listed_and_replayed_once_to_their_source(kafka_bootstr
 
 @pytest.fixture
 def planning_db(tmp_path, monkeypatch):
-    with sqlite_runtime("planning", tmp_path) as runtime:
-        monkeypatch.setenv("DATABASE_URL", runtime.settings.database_url)
-        client = create_app(runtime).test_client()
-
-        def auth(nip: str, *roles: str) -> dict[str, str]:
-            return bearer(runtime, nip, roles or ["pegawai"], "1671")
-
-        created = client.post("/api/v1/skp", json=BODY, headers=auth(EMPLOYEE))
+    for api in planning_api(tmp_path):
+        monkeypatch.setenv("DATABASE_URL", api.runtime.settings.database_url)
+        budi = draft(api, BUDI, [rhk("Layanan kesehatan dasar", perspective="penerima_layanan")]).json
+        created = draft(api, SITI, [rhk("Pelayanan pasien", budi["rhk"][0]["rhk_id"])])
         assert created.status_code == 201, created.json
         skp_id = created.json["skp_id"]
-        assert client.post(f"/api/v1/skp/{skp_id}/submit", headers=auth(EMPLOYEE)).status_code == 200
-        approved = client.post(f"/api/v1/skp/{skp_id}/approve", headers=auth(ATASAN, "pegawai", "atasan"))
+        assert api.call("POST", f"/api/v1/skp/{skp_id}/submit", SITI).status_code == 200
+        approved = api.call("POST", f"/api/v1/skp/{skp_id}/approve", BUDI, "pegawai", "atasan")
         assert approved.status_code == 200, approved.json
-        yield runtime, skp_id
+        yield api.runtime, skp_id
 
 
 def test_outbox_status_counts_the_unpublished_rows(planning_db):
@@ -156,7 +150,7 @@ def test_rebuild_restores_the_skp_view_from_the_event_store(planning_db):
         conn.execute(delete(rhk_link))
 
     results = ops.rebuild_projections("planning", ["skp_view"])
-    assert results == [{"projection": "skp_view", "aggregates": 1, "events": results[0]["events"]}]
+    assert results == [{"projection": "skp_view", "aggregates": 2, "events": results[0]["events"]}]
     assert results[0]["events"] >= 3
     assert snapshot() == before
 
