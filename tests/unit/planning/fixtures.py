@@ -63,16 +63,21 @@ def employee(nip: str, name: str, unit_id: str, kind: str, atasan: str | None, h
     }
 
 
+def registered_organisation(runtime: ServiceRuntime) -> PlanningApi:
+    """The planning API on `runtime`, with the small organisation registered through it."""
+    api = PlanningApi(create_app(runtime).test_client(), runtime)
+    register(api, "units", {"unit_id": "PKM", "name": "Puskesmas Sukarami", "serves_public": True})
+    register(api, "units", {"unit_id": "DISDIK", "name": "Dinas Pendidikan"})
+    register(api, "employees", employee(BUDI, "Budi Santoso", "PKM", "jpt", None, head=True))
+    register(api, "employees", employee(SITI, "Siti Aminah", "PKM", "pelaksana", BUDI))
+    register(api, "employees", employee(ANDI, "Andi Pratama", "PKM", "pelaksana", BUDI))
+    register(api, "employees", employee(RINA, "Rina Wati", "DISDIK", "pelaksana", None))
+    return api
+
+
 def planning_api(tmp_path: Path) -> Iterator[PlanningApi]:
     with sqlite_runtime("planning", tmp_path) as runtime:
-        api = PlanningApi(create_app(runtime).test_client(), runtime)
-        register(api, "units", {"unit_id": "PKM", "name": "Puskesmas Sukarami", "serves_public": True})
-        register(api, "units", {"unit_id": "DISDIK", "name": "Dinas Pendidikan"})
-        register(api, "employees", employee(BUDI, "Budi Santoso", "PKM", "jpt", None, head=True))
-        register(api, "employees", employee(SITI, "Siti Aminah", "PKM", "pelaksana", BUDI))
-        register(api, "employees", employee(ANDI, "Andi Pratama", "PKM", "pelaksana", BUDI))
-        register(api, "employees", employee(RINA, "Rina Wati", "DISDIK", "pelaksana", None))
-        yield api
+        yield registered_organisation(runtime)
 
 
 def iki(indicator: str = "Pasien yang dilayani", **extra: Any) -> dict[str, Any]:
