@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from flask import Flask
 
 from services.evaluation.adapters.tables import MIGRATIONS, eventing, metadata
+from services.evaluation.domain.curve import load_curve
 from services.evaluation.entrypoints.api import create_blueprint
 from services.evaluation.service_layer import period_close, projections
 from shared.config import Settings
@@ -25,7 +26,7 @@ def create_app(runtime: ServiceRuntime | None = None) -> Flask:
     return runtime.web_app(
         title="Kinerja — Evaluation",
         description="BerAKHLAK assessments and evaluations: rating hasil kerja, rating perilaku kerja, predikat.",
-        blueprints=[create_blueprint(runtime.uow)],
+        blueprints=[create_blueprint(runtime.uow, load_curve())],
     )
 
 
