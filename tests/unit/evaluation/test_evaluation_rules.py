@@ -162,7 +162,8 @@ def test_findings_are_furthest_above_and_below_expectation():
     assert [(f["kind"], f["ref"], f["gap"]) for f in strengths] == [("perilaku", "loyal", 1.0), ("iki", "a", 0.5)]
     # adaptif (−1.25: others agree) before harmonis (−0.75), before the missing IKI (−1 ranks between)
     assert [f["ref"] for f in weaknesses] == ["adaptif", "c", "harmonis"]
-    assert all(f["gap"] < 0 for f in weaknesses) and len(weaknesses) == 3
+    assert all(f["gap"] < 0 for f in weaknesses)
+    assert len(weaknesses) == 3
 
 
 # --- curve ------------------------------------------------------------------------------------------
@@ -185,7 +186,8 @@ def test_curve_for_each_organisation_predikat(org, good, bad):
     refused = validate_distribution(CURVE, org, bad)
     assert refused["valid"] is False
     assert any(not check["ok"] for check in refused["checks"])
-    assert refused["employees"] == 10 and sum(refused["counts"].values()) == 10
+    assert refused["employees"] == 10
+    assert sum(refused["counts"].values()) == 10
 
 
 def test_curve_bounds_round_to_whole_people():
@@ -248,10 +250,12 @@ def test_calibration_needs_the_appraiser_a_reason_and_a_change():
     assert evaluation.state["matrix_predikat"] == "sangat_baik"
     assert evaluation.state["revision"] == 1
     assert evaluation.revised_payload()["previous_predikat"] == "sangat_baik"
-    assert "kalibrasi" in evaluation.state["explanation"][-2] and "Kurva unit" in evaluation.state["explanation"][-2]
+    assert "kalibrasi" in evaluation.state["explanation"][-2]
+    assert "Kurva unit" in evaluation.state["explanation"][-2]
     # back to the matrix: the override is gone, and that is a revision too
     evaluation.calibrate(by=ATASAN, predikat="sangat_baik", reason="Kembali ke hasil matriks.", now=T0)
-    assert evaluation.state["override"] is None and evaluation.state["revision"] == 2
+    assert evaluation.state["override"] is None
+    assert evaluation.state["revision"] == 2
 
 
 def test_appeal_window_is_fourteen_days_from_the_result():
@@ -263,7 +267,8 @@ def test_appeal_window_is_fourteen_days_from_the_result():
         late.file_appeal(
             by=EMPLOYEE, reason="Belum dihitung.", decider_nip="1" * 18, now=T0 + timedelta(days=14, seconds=1)
         )
-    assert refused.value.code == "appeal_window_closed" and "14 hari" in refused.value.message_id
+    assert refused.value.code == "appeal_window_closed"
+    assert "14 hari" in refused.value.message_id
 
 
 def test_appeal_rules_who_once_and_final():
@@ -283,7 +288,8 @@ def test_appeal_rules_who_once_and_final():
     with pytest.raises(DomainError, match="must set"):
         evaluation.decide_appeal(by=decider, decision="accepted", predikat=None, reason="r", now=T0)
     assert evaluation.decide_appeal(by=decider, decision="accepted", predikat="baik", reason="Bukti sah.", now=T0)
-    assert evaluation.state["predikat"] == "baik" and evaluation.state["override"]["kind"] == "keberatan"
+    assert evaluation.state["predikat"] == "baik"
+    assert evaluation.state["override"]["kind"] == "keberatan"
     with pytest.raises(DomainError, match="final"):
         evaluation.decide_appeal(by=decider, decision="rejected", predikat=None, reason="r", now=T0)
 
@@ -292,7 +298,8 @@ def test_a_rejected_appeal_keeps_the_result_without_a_revision():
     evaluation = _evaluation()
     evaluation.file_appeal(by=EMPLOYEE, reason="Tidak adil.", decider_nip="1" * 18, now=T0)
     assert not evaluation.decide_appeal(by="1" * 18, decision="rejected", predikat=None, reason="Sudah sesuai.", now=T0)
-    assert evaluation.state["revision"] == 0 and evaluation.state["appeal"]["status"] == "rejected"
+    assert evaluation.state["revision"] == 0
+    assert evaluation.state["appeal"]["status"] == "rejected"
 
 
 def test_recompute_is_idempotent_and_keeps_an_override():
@@ -350,5 +357,6 @@ def test_bias_flags_a_known_lenient_a_known_severe_and_a_central_rater():
     assert flags["central"] == ["central_tendency"]
     assert flags["small"] == []  # too few rated to flag
     lenient_row = next(a for a in report["appraisers"] if a["appraiser_nip"] == "lenient")
-    assert lenient_row["against"]["evidence"] == 2.0 and lenient_row["rating_distribution"][DI_ATAS] == 1.0
+    assert lenient_row["against"]["evidence"] == 2.0
+    assert lenient_row["rating_distribution"][DI_ATAS] == 1.0
     assert report["organisation"]["employees"] == 26

@@ -84,8 +84,11 @@ def closed(client, auth, runtime, deliver, planned):
 
 
 def test_close_evaluates_the_complete_and_lists_the_incomplete(closed, client, auth, runtime):
-    assert closed["total"] == 2 and closed["done"] == 2 and closed["finished"] is True
-    assert closed["counts"]["completed"] == 1 and closed["counts"]["incomplete"] == 1
+    assert closed["total"] == 2
+    assert closed["done"] == 2
+    assert closed["finished"] is True
+    assert closed["counts"]["completed"] == 1
+    assert closed["counts"]["incomplete"] == 1
     [incomplete] = closed["incomplete"]
     assert incomplete["nip"] == PEER
     assert {r["code"] for r in incomplete["reasons"]} == {"no_atasan_assessment", "missing_realisasi"}
@@ -93,7 +96,8 @@ def test_close_evaluates_the_complete_and_lists_the_incomplete(closed, client, a
     assert [e.payload["nip"] for e in completed] == [EMPLOYEE]
     assert completed[0].payload["strengths"], "strengths are filled for rewards"
     evaluation = client.get(f"/api/v1/evaluations/{EVAL_ID}", headers=auth(EMPLOYEE)).json
-    assert evaluation["unit_id"] == PUSKESMAS and evaluation["revision"] == 0
+    assert evaluation["unit_id"] == PUSKESMAS
+    assert evaluation["revision"] == 0
     assert any(s.startswith("Masukan publik unit Puskesmas Sukarami") for s in evaluation["explanation"])
 
 
@@ -121,11 +125,13 @@ def test_a_redelivered_work_item_changes_nothing(closed, runtime, deliver):
 def test_close_scope_unit_and_atasan(client, auth, runtime, deliver, planned):
     admin = auth("1" * 18, "admin_instansi")
     by_unit = client.post(f"/api/v1/periods/{YEAR}/annual/close", json={"unit_id": DINKES}, headers=admin)
-    assert by_unit.status_code == 202 and by_unit.json["total"] == 2  # the dinas includes its puskesmas
+    assert by_unit.status_code == 202
+    assert by_unit.json["total"] == 2
     unknown = client.post(f"/api/v1/periods/{YEAR}/annual/close", json={"unit_id": "nope"}, headers=admin)
     assert unknown.status_code == 404
     by_atasan = client.post(f"/api/v1/periods/{YEAR}/Q4/close", json={}, headers=auth(KEPALA_DINAS, "atasan"))
-    assert by_atasan.status_code == 202 and by_atasan.json["total"] == 0  # not their direct subordinates
+    assert by_atasan.status_code == 202
+    assert by_atasan.json["total"] == 0
     assert client.post(f"/api/v1/periods/{YEAR}/annual/close", json={}, headers=auth(EMPLOYEE)).status_code == 403
     assert client.post(f"/api/v1/periods/{YEAR}/Q9/close", json={}, headers=admin).status_code == 409
     other = client.get(
@@ -171,7 +177,8 @@ def test_calibration_by_the_appraiser_with_a_reason(closed, client, auth, runtim
     assert client.post(url, json={**body, "reason": "short"}, headers=auth(ATASAN, "atasan")).status_code == 422
     response = client.post(url, json=body, headers=auth(ATASAN, "atasan"))
     assert response.status_code == 200, response.json
-    assert response.json["predikat"] == "baik" and response.json["matrix_predikat"] == "sangat_baik"
+    assert response.json["predikat"] == "baik"
+    assert response.json["matrix_predikat"] == "sangat_baik"
     assert response.json["override"]["kind"] == "kalibrasi"
     [calibrated] = outbox_envelopes(runtime, "evaluation.calibrated")
     assert calibrated.payload["reason"] == body["reason"]
@@ -208,7 +215,8 @@ def test_appeal_filed_by_the_employee_and_decided_by_the_atasan_pejabat_penilai(
     assert client.post(decide_url, json=decision, headers=auth(ATASAN, "atasan")).status_code == 403
     decided = client.post(decide_url, json=decision, headers=auth(KEPALA_DINAS, "atasan"))
     assert decided.status_code == 200, decided.json
-    assert decided.json["predikat"] == "baik" and decided.json["appeal"]["status"] == "accepted"
+    assert decided.json["predikat"] == "baik"
+    assert decided.json["appeal"]["status"] == "accepted"
     assert decided.json["override"]["kind"] == "keberatan"
     assert outbox_envelopes(runtime, "appeal.decided")[0].payload["predikat"] == "baik"
     assert outbox_envelopes(runtime, "evaluation.revised")[0].payload["previous_predikat"] == "sangat_baik"
@@ -241,13 +249,15 @@ def test_organisation_predikat_set_by_the_leader_above_and_the_curve_checked(clo
     first = client.post(url, json=body, headers=auth(KEPALA_DINAS, "atasan"))
     assert first.status_code == 201, first.json
     second = client.post(url, json={**body, "predikat": "sangat_kurang"}, headers=auth("1" * 18, "admin_instansi"))
-    assert second.json["previous_predikat"] == "baik" and second.json["version"] == 2
+    assert second.json["previous_predikat"] == "baik"
+    assert second.json["version"] == 2
     events = outbox_envelopes(runtime, "organisation_predikat.set")
     assert [e.payload["predikat"] for e in events] == ["baik", "sangat_kurang"]
 
     dist = client.get(f"/api/v1/units/{PUSKESMAS}/distribution?period_year={YEAR}", headers=auth(ATASAN, "atasan"))
     assert dist.status_code == 200, dist.json
-    assert dist.json["employees"] == 1 and dist.json["counts"]["sangat_baik"] == 1
+    assert dist.json["employees"] == 1
+    assert dist.json["counts"]["sangat_baik"] == 1
     assert dist.json["valid"] is False  # a Sangat Kurang organisation has no Sangat Baik employee
     assert (
         client.get(f"/api/v1/units/{PUSKESMAS}/distribution?period_year={YEAR}", headers=auth(EMPLOYEE)).status_code
@@ -291,7 +301,9 @@ def test_ikm_and_complaints_for_a_unit_that_serves_the_public(organised, client,
     )
     recorded = client.post(f"/api/v1/units/{PUSKESMAS}/ikm", json={**body, "responses": good}, headers=admin)
     assert recorded.status_code == 201, recorded.json
-    assert recorded.json["ikm"] == 87.5 and recorded.json["grade"] == "B" and recorded.json["respondents"] == 2
+    assert recorded.json["ikm"] == 87.5
+    assert recorded.json["grade"] == "B"
+    assert recorded.json["respondents"] == 2
     [ikm_event] = outbox_envelopes(runtime, "ikm.recorded")
     assert ikm_event.payload["grade"] == "B"
 
@@ -314,7 +326,8 @@ def test_ikm_and_complaints_for_a_unit_that_serves_the_public(organised, client,
     summary = client.get(
         f"/api/v1/units/{PUSKESMAS}/public-input?period_year={YEAR}&period=Q1", headers=auth(ATASAN, "atasan")
     ).json
-    assert summary["complaints"]["received"] == 1 and summary["complaints"]["resolved"] == 1
+    assert summary["complaints"]["received"] == 1
+    assert summary["complaints"]["resolved"] == 1
     assert summary["ikm"] == 87.5
 
 
@@ -326,7 +339,9 @@ def test_rater_bias_is_for_the_admin(closed, client, auth):
     report = client.get(f"/api/v1/rater-bias?period_year={YEAR}", headers=auth("1" * 18, "admin_instansi"))
     assert report.status_code == 200
     [row] = report.json["appraisers"]
-    assert row["appraiser_nip"] == ATASAN and row["employees"] == 1 and row["flags"] == []
+    assert row["appraiser_nip"] == ATASAN
+    assert row["employees"] == 1
+    assert row["flags"] == []
     assert row["against"]["evidence"] is not None
 
 
