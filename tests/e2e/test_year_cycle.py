@@ -8,7 +8,9 @@ and gets a reward; Andi under-delivers and gets pembinaan (coaching) with his at
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,8 +18,9 @@ import pytest
 from deploy.local.stack import SERVICES, LocalStack
 from shared.auth import TokenService
 from shared.config import DEV_JWT_SECRET, Settings
+from shared.events import Envelope
 from tests.e2e.http import call, eventually
-from tests.integration.kafka_tools import read_envelopes
+from tests.integration.kafka_tools import read_envelopes as read_all_envelopes
 
 pytestmark = pytest.mark.e2e
 
@@ -54,6 +57,17 @@ def stack(kafka_bootstrap: str, postgres, tmp_path_factory: pytest.TempPathFacto
         yield running
     for log in sorted(log_dir.glob("*.log")):  # shown by pytest only when a test failed
         print(f"--- {log.name} (last 30 lines)\n" + "\n".join(log.read_text(errors="replace").splitlines()[-30:]))
+
+
+# The development broker is shared and long-lived: the fixed topics keep earlier runs' events.
+# Several copies of this test may run against it at once: this run's chain carries its own id.
+RUN_STARTED = datetime.now(UTC)
+RUN_ID = uuid.uuid4().hex[:8]
+
+
+def read_envelopes(bootstrap: str, topic: str) -> list[Envelope]:
+    """This run's events on the topic."""
+    return [e for e in read_all_envelopes(bootstrap, topic) if e.occurred_at >= RUN_STARTED]
 
 
 TOKENS = TokenService.from_settings(Settings.from_env("e2e"))
@@ -156,7 +170,7 @@ def evaluate(stack: LocalStack, nip: str, skp_id: str) -> dict:
         f"{evaluation}/api/v1/evaluations",
         BUDI_TOKEN,
         {"nip": nip, "period_year": 2026, "period": "annual"},
-        headers={"X-Correlation-ID": f"year-end-{nip}"},
+        headers={"X-Correlation-ID": f"year-end-{nip}-{RUN_ID}"},
     )
     assert result.status == 201, result.body
     return result.body
@@ -249,14 +263,17 @@ def test_the_topics_carry_the_chain_of_causes(stack: LocalStack, kafka_bootstrap
     evaluations = [
         e
         for e in read_envelopes(kafka_bootstrap, "kinerja.evaluation.events")
-        if e.event_type == "evaluation.completed" and e.payload["nip"] == SITI
+        if e.event_type == "evaluation.completed"
+        and e.payload["nip"] == SITI
+        and e.correlation_id == f"year-end-{SITI}-{RUN_ID}"
     ]
     [completed] = evaluations
-    assert completed.correlation_id == f"year-end-{SITI}"
     [granted] = [
         e
         for e in read_envelopes(kafka_bootstrap, "kinerja.rewards.events")
-        if e.event_type == "reward.granted" and e.payload["nip"] == SITI
+        if e.event_type == "reward.granted"
+        and e.payload["nip"] == SITI
+        and e.correlation_id == completed.correlation_id
     ]
     assert granted.causation_id == completed.event_id
     assert granted.correlation_id == completed.correlation_id
