@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import Table, insert
@@ -18,15 +19,23 @@ class Outbox:
 
     def add(self, envelope: Envelope) -> Envelope:
         """Validate the event against the contract and queue it; it is sent only if we commit."""
-        prepared = self._catalog.prepare(envelope)
-        self._session.execute(
-            insert(self._table).values(
-                event_id=prepared.event_id,
-                topic=self._catalog.topic_of(prepared.event_type),
-                message_key=self._catalog.key_of(prepared),
-                event_type=prepared.event_type,
-                value=prepared.to_json().decode(),
-                created_at=datetime.now(UTC),
-            )
-        )
+        return self.add_many([envelope])[0]
+
+    def add_many(self, envelopes: Sequence[Envelope]) -> list[Envelope]:
+        """`add` for many events in one statement (a fan-out of thousands, e.g. a period close)."""
+        prepared = [self._catalog.prepare(envelope) for envelope in envelopes]
+        if prepared:
+            now = datetime.now(UTC)
+            rows = [
+                {
+                    "event_id": p.event_id,
+                    "topic": self._catalog.topic_of(p.event_type),
+                    "message_key": self._catalog.key_of(p),
+                    "event_type": p.event_type,
+                    "value": p.to_json().decode(),
+                    "created_at": now,
+                }
+                for p in prepared
+            ]
+            self._session.execute(insert(self._table), rows)
         return prepared

@@ -5,6 +5,7 @@ Rolls back unless `commit()` is called, so an exception anywhere leaves nothing 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Any
 
@@ -69,8 +70,21 @@ class UnitOfWork:
         aggregate_version: int,
     ) -> Envelope:
         """Write an integration event to the outbox, in the newest version of its type."""
+        return self.outbox.add(self._envelope(event_type, payload, tenant, aggregate_id, aggregate_version))
+
+    def publish_many(
+        self, event_type: str, items: Sequence[tuple[dict[str, Any], str, int]], *, tenant: str
+    ) -> list[Envelope]:
+        """`publish` for many events of one type, items being (payload, aggregate_id, aggregate_version):
+        one outbox statement for a fan-out of thousands."""
+        envelopes = [self._envelope(event_type, p, tenant, agg_id, agg_version) for p, agg_id, agg_version in items]
+        return self.outbox.add_many(envelopes)
+
+    def _envelope(
+        self, event_type: str, payload: dict[str, Any], tenant: str, aggregate_id: str, aggregate_version: int
+    ) -> Envelope:
         trace = current_trace()
-        envelope = Envelope.new(
+        return Envelope.new(
             event_type=event_type,
             schema_version=self._catalog.latest(event_type).version,
             producer=self.producer,
@@ -81,4 +95,3 @@ class UnitOfWork:
             correlation_id=trace.correlation_id,
             causation_id=trace.causation_id,
         )
-        return self.outbox.add(envelope)

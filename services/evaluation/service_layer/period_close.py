@@ -56,20 +56,10 @@ def request_close(
             "requested_at": now,
         }
         period_close_store.create(uow.session, close, nips)
-        for nip in nips:
-            uow.publish(
-                "evaluation.requested",
-                {
-                    "close_id": close_id,
-                    "nip": nip,
-                    "period_year": period_year,
-                    "period": period,
-                    "requested_by": principal.nip,
-                },
-                tenant=principal.tenant,
-                aggregate_id=close_id,
-                aggregate_version=1,
-            )
+        work = {"close_id": close_id, "period_year": period_year, "period": period, "requested_by": principal.nip}
+        uow.publish_many(
+            "evaluation.requested", [({**work, "nip": nip}, close_id, 1) for nip in nips], tenant=principal.tenant
+        )
         uow.commit()
     return get_close(uow, principal, close_id)
 
