@@ -7,6 +7,8 @@ of one evaluation are written in the caller's transaction.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -22,7 +24,27 @@ from services.evaluation.domain.evaluation import Evaluation, evaluation_id_for
 from services.evaluation.domain.public_input import GRADE_LABEL, ikm_grade, summarise_complaints
 from services.evaluation.domain.scoring import DEFAULT_CONFIG, ScoringConfig, realisasi_for_period
 from shared.contracts.vocabulary import AssessmentSource
+from shared.errors import ConcurrencyConflict
+from shared.events import Envelope
 from shared.storage.unit_of_work import UnitOfWork
+
+
+class EvaluationChangedConcurrently(RuntimeError):
+    """Another worker copy revised the same evaluation first (a close item on one partition, a late
+    realisasi on another). Not a DomainError: the consumer retries it, and the retry starts over
+    from the newer version instead of dead-lettering the work."""
+
+
+def retry_on_conflict(handler: Callable[[UnitOfWork, Envelope], None]) -> Callable[[UnitOfWork, Envelope], None]:
+    @functools.wraps(handler)
+    def wrapped(uow: UnitOfWork, envelope: Envelope) -> None:
+        try:
+            handler(uow, envelope)
+        except ConcurrencyConflict as exc:
+            raise EvaluationChangedConcurrently(str(exc)) from exc
+
+    return wrapped
+
 
 _SOURCE_LABEL = {
     AssessmentSource.SELF.value: "penilaian mandiri",

@@ -16,7 +16,7 @@ from typing import Any
 from services.evaluation.adapters import organisation, period_close_store, plan_projection
 from services.evaluation.domain.assessment import no_approved_plan
 from services.evaluation.service_layer import clock
-from services.evaluation.service_layer.evaluating import evaluate_employee
+from services.evaluation.service_layer.evaluating import evaluate_employee, retry_on_conflict
 from shared.auth import Principal, Role
 from shared.errors import Forbidden, NotFound
 from shared.events import Envelope
@@ -79,6 +79,7 @@ def get_close(uow: UnitOfWork, principal: Principal, close_id: str) -> dict[str,
     return {**close, **progress, "done": done, "finished": done == close["total"]}
 
 
+@retry_on_conflict
 def on_evaluation_requested(uow: UnitOfWork, envelope: Envelope) -> None:
     """One employee of a period close (worker side)."""
     item = envelope.payload

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from services.evaluation.adapters import organisation, plan_projection
 from services.evaluation.service_layer import clock
-from services.evaluation.service_layer.evaluating import recompute_for_plan
+from services.evaluation.service_layer.evaluating import recompute_for_plan, retry_on_conflict
 from shared.events import Envelope
 from shared.storage.unit_of_work import UnitOfWork
 
@@ -37,11 +37,13 @@ def _plan_row(envelope: Envelope) -> dict:
     }
 
 
+@retry_on_conflict
 def on_plan_approved(uow: UnitOfWork, envelope: Envelope) -> None:
     if plan_projection.upsert_plan(uow.session, _plan_row(envelope)):
         recompute_for_plan(uow, envelope.tenant, envelope.payload["skp_id"], "SKP disetujui ulang.", clock.now())
 
 
+@retry_on_conflict
 def on_plan_amended(uow: UnitOfWork, envelope: Envelope) -> None:
     """The amended plan replaces the earlier one; realisasi of IKI kept by id stay valid."""
     plan = envelope.payload
@@ -50,6 +52,7 @@ def on_plan_amended(uow: UnitOfWork, envelope: Envelope) -> None:
         recompute_for_plan(uow, envelope.tenant, plan["skp_id"], reason, clock.now())
 
 
+@retry_on_conflict
 def on_progress_reported(uow: UnitOfWork, envelope: Envelope) -> None:
     report = envelope.payload
     written = plan_projection.upsert_realisasi(

@@ -360,3 +360,19 @@ def test_bias_flags_a_known_lenient_a_known_severe_and_a_central_rater():
     assert lenient_row["against"]["evidence"] == 2.0
     assert lenient_row["rating_distribution"][DI_ATAS] == 1.0
     assert report["organisation"]["employees"] == 26
+
+
+# --- several worker copies ---------------------------------------------------------------------------
+
+
+def test_a_concurrent_revision_is_retried_by_the_consumer_not_dead_lettered():
+    from services.evaluation.service_layer.evaluating import EvaluationChangedConcurrently, retry_on_conflict
+    from shared.errors import ConcurrencyConflict
+
+    @retry_on_conflict
+    def handler(_uow, _envelope):
+        raise ConcurrencyConflict("eval-x", 1)
+
+    with pytest.raises(EvaluationChangedConcurrently) as raised:
+        handler(None, None)
+    assert not isinstance(raised.value, DomainError)  # the consumer dead-letters DomainErrors at once
