@@ -63,6 +63,7 @@ def stack(kafka_bootstrap: str, postgres, tmp_path_factory: pytest.TempPathFacto
 # Several copies of this test may run against it at once: this run's chain carries its own id.
 RUN_STARTED = datetime.now(UTC)
 RUN_ID = uuid.uuid4().hex[:8]
+RUN_HEADERS = {"X-Correlation-ID": f"plans-{RUN_ID}"}
 
 
 def read_envelopes(bootstrap: str, topic: str) -> list[Envelope]:
@@ -111,20 +112,26 @@ def approved_plan(
     stack: LocalStack, token: str, name: str, realisasi: tuple[float, float], return_first: bool = False
 ) -> dict:
     planning = stack.url("planning")
-    created = call("POST", f"{planning}/api/v1/skp", token, plan(name))
+    created = call("POST", f"{planning}/api/v1/skp", token, plan(name), headers=RUN_HEADERS)
     assert created.status == 201, created.body
     skp_id = created.body["skp_id"]
-    assert call("POST", f"{planning}/api/v1/skp/{skp_id}/submit", token).body["status"] == "submitted"
+    assert (
+        call("POST", f"{planning}/api/v1/skp/{skp_id}/submit", token, headers=RUN_HEADERS).body["status"] == "submitted"
+    )
     if return_first:
         returned = call(
             "POST",
             f"{planning}/api/v1/skp/{skp_id}/return",
             BUDI_TOKEN,
             {"reason": "Tambahkan IKI waktu tunggu yang terukur."},
+            headers=RUN_HEADERS,
         )
         assert returned.body["status"] == "returned"
-        assert call("POST", f"{planning}/api/v1/skp/{skp_id}/submit", token).body["status"] == "submitted"
-    approved = call("POST", f"{planning}/api/v1/skp/{skp_id}/approve", BUDI_TOKEN)
+        assert (
+            call("POST", f"{planning}/api/v1/skp/{skp_id}/submit", token, headers=RUN_HEADERS).body["status"]
+            == "submitted"
+        )
+    approved = call("POST", f"{planning}/api/v1/skp/{skp_id}/approve", BUDI_TOKEN, headers=RUN_HEADERS)
     assert approved.body["status"] == "approved", approved.body
     for iki, value in zip(approved.body["rhk"][0]["iki"], realisasi, strict=True):
         reported = call(
@@ -137,6 +144,7 @@ def approved_plan(
                 "value": value,
                 "evidence_url": "https://arsip.palembang.go.id/bukti/q4.pdf",
             },
+            headers=RUN_HEADERS,
         )
         assert reported.status == 200, reported.body
     return approved.body
@@ -284,7 +292,9 @@ def test_the_topics_carry_the_chain_of_causes(stack: LocalStack, kafka_bootstrap
     ]
     assert [d.causation_id for d in delivered] == [granted.event_id]
     planning_types = [
-        e.event_type for e in read_envelopes(kafka_bootstrap, "kinerja.planning.events") if e.payload["nip"] == SITI
+        e.event_type
+        for e in read_envelopes(kafka_bootstrap, "kinerja.planning.events")
+        if e.payload["nip"] == SITI and e.correlation_id == RUN_HEADERS["X-Correlation-ID"]
     ]
     assert planning_types == [
         "plan.submitted",
