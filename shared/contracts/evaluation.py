@@ -10,6 +10,9 @@ from shared.contracts.vocabulary import AssessmentSource, BerakhlakValue, Direct
 from shared.events import EventDefinition
 
 TOPIC = "kinerja.evaluation.events"
+# Evaluation's own work items (a period close fanned out per employee), kept off the public topic
+# so subscribers do not read thousands of them; consumed only by evaluation's worker copies.
+WORK_TOPIC = "kinerja.evaluation.work"
 
 
 class AssessmentRecordedV1(ma.Schema):
@@ -208,9 +211,9 @@ DEFINITIONS = [
         "evaluation.requested",
         1,
         EvaluationRequestedV1,
-        TOPIC,
+        WORK_TOPIC,
         "nip",
-        "A period close asked for one employee's evaluation (evaluation's own work item).",
+        "A period close asked for one employee's evaluation (evaluation's own work item, on its work topic).",
     ),
     EventDefinition(
         "evaluation.calibrated",

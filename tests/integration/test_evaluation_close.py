@@ -21,6 +21,7 @@ from shared.auth import Principal
 from shared.config import Settings
 from shared.contracts import CATALOG
 from shared.contracts.evaluation import TOPIC as EVALUATION_TOPIC
+from shared.contracts.evaluation import WORK_TOPIC
 from shared.events import EventCatalog
 from shared.messaging.consumer import IdempotentConsumer
 from shared.messaging.kafka import create_consumer, create_producer
@@ -89,9 +90,12 @@ def progress(i: int, value: float) -> dict:
 
 @pytest.fixture
 def service(postgres, kafka_bootstrap) -> Iterator[ServiceRuntime]:
-    topic = fresh_topic(kafka_bootstrap, "evaluation", partitions=3)
+    fresh = {
+        EVALUATION_TOPIC: fresh_topic(kafka_bootstrap, "evaluation", partitions=3),
+        WORK_TOPIC: fresh_topic(kafka_bootstrap, "evaluation-work", partitions=3),
+    }
     catalog = EventCatalog(
-        [dataclasses.replace(d, topic=topic) if d.topic == EVALUATION_TOPIC else d for d in CATALOG.definitions()]
+        [dataclasses.replace(d, topic=fresh[d.topic]) if d.topic in fresh else d for d in CATALOG.definitions()]
     )
     settings = dataclasses.replace(
         Settings.from_env("evaluation"), database_url=postgres.new_database("evaluation_close")
@@ -185,8 +189,10 @@ def test_close_spreads_over_worker_copies_and_publishes_each_result_once(service
         on_topic = read_envelopes(kafka_bootstrap, topic)
         completed = [e for e in on_topic if e.event_type == "evaluation.completed"]
         assert sorted(e.payload["nip"] for e in completed) == sorted(nip(i) for i in range(COMPLETE))
-        requested = [e for e in on_topic if e.event_type == "evaluation.requested"]
-        assert len(requested) == 2 * (COMPLETE + INCOMPLETE)
+        assert not [e for e in on_topic if e.event_type == "evaluation.requested"]  # not on the public topic
+        work = read_envelopes(kafka_bootstrap, service.catalog.topic_of("evaluation.requested"))
+        assert len(work) == 2 * (COMPLETE + INCOMPLETE)
+        assert {e.payload["nip"] for e in work} == {nip(i) for i in range(COMPLETE + INCOMPLETE)}
         [revised] = [e for e in on_topic if e.event_type == "evaluation.revised"]
         assert revised.payload["nip"] == nip(0)
         assert revised.payload["rating_hasil_kerja"] == "di_bawah_ekspektasi"
