@@ -36,11 +36,18 @@ def upsert_complaint(session: Session, row: dict[str, Any]) -> None:
     upsert(session, complaints, row, key=["tenant", "complaint_id"])
 
 
-def complaint_rows(session: Session, tenant: str, unit_ids: set[str], period_year: int) -> list[dict[str, Any]]:
+def complaint_rows(
+    session: Session, tenant: str, unit_ids: set[str], period_year: int, period: str | None = None
+) -> list[dict[str, Any]]:
+    """Complaints received in the year, or in the quarter for Q1–Q4 (by the month of receipt)."""
     query = select(complaints).where(
         complaints.c.tenant == tenant, complaints.c.unit_id.in_(unit_ids), complaints.c.period_year == period_year
     )
-    return [dict(row) for row in session.execute(query).mappings()]
+    rows = [dict(row) for row in session.execute(query).mappings()]
+    if period and period != "annual":
+        quarter = int(period.removeprefix("Q"))
+        rows = [row for row in rows if (row["received_at"].month - 1) // 3 + 1 == quarter]
+    return rows
 
 
 def find_org_predikat(session: Session, tenant: str, unit_id: str, period_year: int, period: str) -> dict | None:

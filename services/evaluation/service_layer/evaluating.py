@@ -110,7 +110,9 @@ def public_notes(uow: UnitOfWork, tenant: str, unit_id: str | None, year: int, p
     if not unit or not unit["serves_public"]:
         return []
     tally = public_input_store.ikm_tally(uow.session, tenant, {unit_id}, year, period)
-    complaints = summarise_complaints(public_input_store.complaint_rows(uow.session, tenant, {unit_id}, year), now)
+    complaints = summarise_complaints(
+        public_input_store.complaint_rows(uow.session, tenant, {unit_id}, year, period), now
+    )
     ikm = tally.ikm()
     ikm_text = (
         f"IKM {ikm:.2f} (mutu {ikm_grade(ikm)}, {GRADE_LABEL[ikm_grade(ikm)]}; {tally.respondents} responden)"

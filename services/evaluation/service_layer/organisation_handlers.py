@@ -245,7 +245,8 @@ def public_input(
             )
         tally = public_input_store.ikm_tally(uow.session, principal.tenant, {unit_id}, period_year, period)
         complaints = summarise_complaints(
-            public_input_store.complaint_rows(uow.session, principal.tenant, {unit_id}, period_year), clock.now()
+            public_input_store.complaint_rows(uow.session, principal.tenant, {unit_id}, period_year, period),
+            clock.now(),
         )
     ikm = tally.ikm()
     return {

@@ -329,6 +329,11 @@ def test_ikm_and_complaints_for_a_unit_that_serves_the_public(organised, client,
     assert summary["complaints"]["received"] == 1
     assert summary["complaints"]["resolved"] == 1
     assert summary["ikm"] == 87.5
+    other_quarter = client.get(
+        f"/api/v1/units/{PUSKESMAS}/public-input?period_year={YEAR}&period=Q2", headers=auth(ATASAN, "atasan")
+    ).json
+    assert other_quarter["complaints"]["received"] == 0  # received in March: Q1
+    assert other_quarter["ikm"] is None
 
 
 # --- rater bias and access ----------------------------------------------------------------------------
