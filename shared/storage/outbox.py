@@ -19,18 +19,7 @@ class Outbox:
 
     def add(self, envelope: Envelope) -> Envelope:
         """Validate the event against the contract and queue it; it is sent only if we commit."""
-        prepared = self._catalog.prepare(envelope)
-        self._session.execute(
-            insert(self._table).values(
-                event_id=prepared.event_id,
-                topic=self._catalog.topic_of(prepared.event_type),
-                message_key=self._catalog.key_of(prepared),
-                event_type=prepared.event_type,
-                value=prepared.to_json().decode(),
-                created_at=datetime.now(UTC),
-            )
-        )
-        return prepared
+        return self.add_many([envelope])[0]
 
     def add_many(self, envelopes: Sequence[Envelope]) -> list[Envelope]:
         """`add` for a batch, in one statement; the rows keep the order given (ids ascend)."""

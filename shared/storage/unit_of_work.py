@@ -5,6 +5,7 @@ Rolls back unless `commit()` is called, so an exception anywhere leaves nothing 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Any
 
@@ -59,24 +60,10 @@ class UnitOfWork:
     def commit(self) -> None:
         self.session.commit()
 
-    def publish_many(self, events: list[tuple[str, dict[str, Any], str, str, int]]) -> list[Envelope]:
-        """`publish` for a batch: (event_type, payload, tenant, aggregate_id, aggregate_version) each."""
-        trace = current_trace()
-        envelopes = [
-            Envelope.new(
-                event_type=event_type,
-                schema_version=self._catalog.latest(event_type).version,
-                producer=self.producer,
-                tenant=tenant,
-                aggregate_id=aggregate_id,
-                aggregate_version=aggregate_version,
-                payload=payload,
-                correlation_id=trace.correlation_id,
-                causation_id=trace.causation_id,
-            )
-            for event_type, payload, tenant, aggregate_id, aggregate_version in events
-        ]
-        return self.outbox.add_many(envelopes)
+    def publish_many(self, events: Sequence[tuple[str, dict[str, Any], str, str, int]]) -> list[Envelope]:
+        """`publish` for a batch — (event_type, payload, tenant, aggregate_id, aggregate_version) each —
+        in one outbox statement: a fan-out of thousands (an import, a period close)."""
+        return self.outbox.add_many([self._envelope(*event) for event in events])
 
     def publish(
         self,
@@ -88,8 +75,13 @@ class UnitOfWork:
         aggregate_version: int,
     ) -> Envelope:
         """Write an integration event to the outbox, in the newest version of its type."""
+        return self.outbox.add(self._envelope(event_type, payload, tenant, aggregate_id, aggregate_version))
+
+    def _envelope(
+        self, event_type: str, payload: dict[str, Any], tenant: str, aggregate_id: str, aggregate_version: int
+    ) -> Envelope:
         trace = current_trace()
-        envelope = Envelope.new(
+        return Envelope.new(
             event_type=event_type,
             schema_version=self._catalog.latest(event_type).version,
             producer=self.producer,
@@ -100,4 +92,3 @@ class UnitOfWork:
             correlation_id=trace.correlation_id,
             causation_id=trace.causation_id,
         )
-        return self.outbox.add(envelope)

@@ -8,7 +8,9 @@ and gets a reward; Andi under-delivers and gets pembinaan (coaching) with his at
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,8 +18,9 @@ import pytest
 from deploy.local.stack import SERVICES, LocalStack
 from shared.auth import TokenService
 from shared.config import DEV_JWT_SECRET, Settings
+from shared.events import Envelope
 from tests.e2e.http import call, eventually
-from tests.integration.kafka_tools import read_envelopes
+from tests.integration.kafka_tools import read_envelopes as read_all_envelopes
 
 pytestmark = pytest.mark.e2e
 
@@ -54,6 +57,18 @@ def stack(kafka_bootstrap: str, postgres, tmp_path_factory: pytest.TempPathFacto
         yield running
     for log in sorted(log_dir.glob("*.log")):  # shown by pytest only when a test failed
         print(f"--- {log.name} (last 30 lines)\n" + "\n".join(log.read_text(errors="replace").splitlines()[-30:]))
+
+
+# The development broker is shared and long-lived: the fixed topics keep earlier runs' events.
+# Several copies of this test may run against it at once: this run's chain carries its own id.
+RUN_STARTED = datetime.now(UTC)
+RUN_ID = uuid.uuid4().hex[:8]
+RUN_HEADERS = {"X-Correlation-ID": f"plans-{RUN_ID}"}
+
+
+def read_envelopes(bootstrap: str, topic: str) -> list[Envelope]:
+    """This run's events on the topic."""
+    return [e for e in read_all_envelopes(bootstrap, topic) if e.occurred_at >= RUN_STARTED]
 
 
 TOKENS = TokenService.from_settings(Settings.from_env("e2e"))
@@ -97,20 +112,26 @@ def approved_plan(
     stack: LocalStack, token: str, name: str, realisasi: tuple[float, float], return_first: bool = False
 ) -> dict:
     planning = stack.url("planning")
-    created = call("POST", f"{planning}/api/v1/skp", token, plan(name))
+    created = call("POST", f"{planning}/api/v1/skp", token, plan(name), headers=RUN_HEADERS)
     assert created.status == 201, created.body
     skp_id = created.body["skp_id"]
-    assert call("POST", f"{planning}/api/v1/skp/{skp_id}/submit", token).body["status"] == "submitted"
+    assert (
+        call("POST", f"{planning}/api/v1/skp/{skp_id}/submit", token, headers=RUN_HEADERS).body["status"] == "submitted"
+    )
     if return_first:
         returned = call(
             "POST",
             f"{planning}/api/v1/skp/{skp_id}/return",
             BUDI_TOKEN,
             {"reason": "Tambahkan IKI waktu tunggu yang terukur."},
+            headers=RUN_HEADERS,
         )
         assert returned.body["status"] == "returned"
-        assert call("POST", f"{planning}/api/v1/skp/{skp_id}/submit", token).body["status"] == "submitted"
-    approved = call("POST", f"{planning}/api/v1/skp/{skp_id}/approve", BUDI_TOKEN)
+        assert (
+            call("POST", f"{planning}/api/v1/skp/{skp_id}/submit", token, headers=RUN_HEADERS).body["status"]
+            == "submitted"
+        )
+    approved = call("POST", f"{planning}/api/v1/skp/{skp_id}/approve", BUDI_TOKEN, headers=RUN_HEADERS)
     assert approved.body["status"] == "approved", approved.body
     for iki, value in zip(approved.body["rhk"][0]["iki"], realisasi, strict=True):
         reported = call(
@@ -123,6 +144,7 @@ def approved_plan(
                 "value": value,
                 "evidence_url": "https://arsip.palembang.go.id/bukti/q4.pdf",
             },
+            headers=RUN_HEADERS,
         )
         assert reported.status == 200, reported.body
     return approved.body
@@ -156,7 +178,7 @@ def evaluate(stack: LocalStack, nip: str, skp_id: str) -> dict:
         f"{evaluation}/api/v1/evaluations",
         BUDI_TOKEN,
         {"nip": nip, "period_year": 2026, "period": "annual"},
-        headers={"X-Correlation-ID": f"year-end-{nip}"},
+        headers={"X-Correlation-ID": f"year-end-{nip}-{RUN_ID}"},
     )
     assert result.status == 201, result.body
     return result.body
@@ -249,14 +271,17 @@ def test_the_topics_carry_the_chain_of_causes(stack: LocalStack, kafka_bootstrap
     evaluations = [
         e
         for e in read_envelopes(kafka_bootstrap, "kinerja.evaluation.events")
-        if e.event_type == "evaluation.completed" and e.payload["nip"] == SITI
+        if e.event_type == "evaluation.completed"
+        and e.payload["nip"] == SITI
+        and e.correlation_id == f"year-end-{SITI}-{RUN_ID}"
     ]
     [completed] = evaluations
-    assert completed.correlation_id == f"year-end-{SITI}"
     [granted] = [
         e
         for e in read_envelopes(kafka_bootstrap, "kinerja.rewards.events")
-        if e.event_type == "reward.granted" and e.payload["nip"] == SITI
+        if e.event_type == "reward.granted"
+        and e.payload["nip"] == SITI
+        and e.correlation_id == completed.correlation_id
     ]
     assert granted.causation_id == completed.event_id
     assert granted.correlation_id == completed.correlation_id
@@ -267,7 +292,9 @@ def test_the_topics_carry_the_chain_of_causes(stack: LocalStack, kafka_bootstrap
     ]
     assert [d.causation_id for d in delivered] == [granted.event_id]
     planning_types = [
-        e.event_type for e in read_envelopes(kafka_bootstrap, "kinerja.planning.events") if e.payload["nip"] == SITI
+        e.event_type
+        for e in read_envelopes(kafka_bootstrap, "kinerja.planning.events")
+        if e.payload["nip"] == SITI and e.correlation_id == RUN_HEADERS["X-Correlation-ID"]
     ]
     assert planning_types == [
         "plan.submitted",

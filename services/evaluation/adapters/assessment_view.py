@@ -46,3 +46,15 @@ def atasan_assessment(
     )
     rows = [dict(row) for row in session.execute(query).mappings()]
     return next((r for r in rows if r["assessor_nip"] == atasan_nip), rows[0] if rows else None)
+
+
+def for_employee(session: Session, tenant: str, nip: str, period_year: int) -> list[dict[str, Any]]:
+    query = select(assessments).where(
+        assessments.c.tenant == tenant, assessments.c.nip == nip, assessments.c.period_year == period_year
+    )
+    return [dict(row) for row in session.execute(query.order_by(assessments.c.recorded_at)).mappings()]
+
+
+def for_year(session: Session, tenant: str, period_year: int) -> list[dict[str, Any]]:
+    query = select(assessments).where(assessments.c.tenant == tenant, assessments.c.period_year == period_year)
+    return [dict(row) for row in session.execute(query).mappings()]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.evaluation.adapters.tables import evaluations
@@ -15,14 +16,40 @@ from shared.storage.upsert import upsert as upsert_row
 
 def upsert(session: Session, evaluation: Evaluation) -> None:
     state = evaluation.state
+    appeal = state.get("appeal") or {}
     row = {
         "evaluation_id": evaluation.id,
         "tenant": evaluation.tenant,
         **{name: state[name] for name in (c.name for c in evaluations.columns) if name in state},
         "version": evaluation.version,
         "completed_at": datetime.now(UTC),
+        "result_at": datetime.fromisoformat(state["result_at"]),
+        "appeal_status": appeal.get("status"),
+        "appeal_decider_nip": appeal.get("decider_nip"),
     }
     upsert_row(session, evaluations, row, key=["evaluation_id"])
+
+
+def ids_for_skp(session: Session, skp_id: str) -> list[str]:
+    query = select(evaluations.c.evaluation_id).where(evaluations.c.skp_id == skp_id)
+    return list(session.execute(query).scalars())
+
+
+def final_predikat_of(session: Session, tenant: str, period_year: int, period: str, unit_ids: set[str]) -> list[dict]:
+    query = select(evaluations.c.nip, evaluations.c.predikat).where(
+        evaluations.c.tenant == tenant,
+        evaluations.c.period_year == period_year,
+        evaluations.c.period == period,
+        evaluations.c.unit_id.in_(unit_ids),
+    )
+    return [dict(row) for row in session.execute(query).mappings()]
+
+
+def for_period(session: Session, tenant: str, period_year: int, period: str) -> list[dict[str, Any]]:
+    query = select(evaluations).where(
+        evaluations.c.tenant == tenant, evaluations.c.period_year == period_year, evaluations.c.period == period
+    )
+    return [dict(row) for row in session.execute(query).mappings()]
 
 
 def find(session: Session, evaluation_id: str) -> dict[str, Any] | None:

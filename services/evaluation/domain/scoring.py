@@ -7,7 +7,7 @@ configuration (`ScoringConfig`) because regions and later regulation may set the
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from shared.contracts.vocabulary import BerakhlakValue, Direction, Predikat, Rating, RhkKind
@@ -49,6 +49,9 @@ class ScoringConfig:
     di_atas_min_pct: float = 110.0  # achievement at or above → di atas ekspektasi
     sesuai_min_pct: float = 100.0  # at or above → sesuai ekspektasi; below (or no realisasi) → di bawah
     max_utama_below_share: float = 0.25  # "only a small part" of the utama results may be below
+    # Over-achievement counts, up to this cap: one runaway indicator (a 10× target) must not hide
+    # the others in averages or in the strengths list. Lower-is-better tops out at 200 anyway.
+    max_achievement_pct: float = 200.0
 
 
 DEFAULT_CONFIG = ScoringConfig()
@@ -64,20 +67,27 @@ def realisasi_for_period(reports: Mapping[int, float], period: str) -> float | N
     return reports.get(int(period.removeprefix("Q")))
 
 
-def achievement_pct(target: float, realisasi: float | None, direction: str) -> float | None:
-    """Direction-aware achievement in percent, 2 decimals; None without realisasi.
+def achievement_pct(
+    target: float, realisasi: float | None, direction: str, cap: float = DEFAULT_CONFIG.max_achievement_pct
+) -> float | None:
+    """Direction-aware achievement in percent, 2 decimals, in [0, cap]; None without realisasi.
 
-    A non-positive target is treated as a zero target (the API never accepts a negative one)."""
+    Edge rules: higher-is-better r/t (a zero target — nothing was expected — is met by any
+    realisasi: 100); lower-is-better 2 − r/t (r = t → 100, r = 0 → 200, r ≥ 2t → 0), and with a
+    zero target only a zero realisasi meets it (100, else 0). A non-positive target counts as zero
+    (the API never accepts a negative one); a negative realisasi counts as zero."""
     if realisasi is None:
         return None
+    realisasi = max(0.0, realisasi)
     if direction == Direction.LOWER_IS_BETTER:
         if target <= 0:
             return 100.0 if realisasi == 0 else 0.0
-        # r = t → 100, r = 0 → 200, r ≥ 2t → 0: symmetric around the target, never negative.
-        return round(max(0.0, (2 - realisasi / target) * 100), 2)
-    if target <= 0:
-        return 100.0
-    return round(realisasi / target * 100, 2)
+        pct = (2 - realisasi / target) * 100
+    elif target <= 0:
+        pct = 100.0
+    else:
+        pct = realisasi / target * 100
+    return round(min(cap, max(0.0, pct)), 2)
 
 
 def rate_iki(pct: float | None, config: ScoringConfig = DEFAULT_CONFIG) -> Rating:
@@ -145,6 +155,13 @@ class EvaluationResult:
     predikat: Predikat
     breakdown: list[dict[str, Any]]
     explanation: list[str]
+    strengths: list[dict[str, Any]] = field(default_factory=list)
+    weaknesses: list[dict[str, Any]] = field(default_factory=list)
+
+
+def unit_target_iki_ids(rhk: Sequence[Mapping[str, Any]]) -> set[str]:
+    """The IKI that measure a unit-level target (they carry `unit_target_id`)."""
+    return {iki["iki_id"] for item in rhk for iki in item["iki"] if iki.get("unit_target_id")}
 
 
 def build_breakdown(
@@ -158,7 +175,7 @@ def build_breakdown(
     for item in rhk:
         for iki in item["iki"]:
             value = realisasi_for_period(realisasi.get(iki["iki_id"], {}), period)
-            pct = achievement_pct(iki["target"], value, iki["direction"])
+            pct = achievement_pct(iki["target"], value, iki["direction"], config.max_achievement_pct)
             rows.append(
                 {
                     "rhk_id": item["rhk_id"],
@@ -183,23 +200,95 @@ def evaluate(
     period: str,
     period_year: int,
     config: ScoringConfig = DEFAULT_CONFIG,
+    results_follow_unit: bool = False,
+    other_behaviour: Sequence[Mapping[str, str]] = (),
 ) -> EvaluationResult:
+    """`behaviour` is the atasan's assessment (it decides the perilaku rating); `other_behaviour`
+    holds mandiri, peer and subordinate assessments (they shape strengths and weaknesses).
+    With `results_follow_unit` (a unit head's plan) the hasil-kerja rating is taken over the IKI
+    that carry a unit target only — the unit's achievement; without such IKI, over all."""
     if period not in PERIODS:
         raise ValueError(f"unknown period {period!r}")
     breakdown = build_breakdown(rhk, realisasi, period, config)
-    hasil = rate_hasil_kerja(breakdown, config)
+    unit_ids = unit_target_iki_ids(rhk) if results_follow_unit else set()
+    rated_rows = [row for row in breakdown if row["iki_id"] in unit_ids] if unit_ids else breakdown
+    hasil = rate_hasil_kerja(rated_rows, config)
     perilaku = rate_perilaku_kerja(behaviour, config)
     predikat = predikat_for(hasil.rating, perilaku.rating)
     missing = sum(1 for row in breakdown if row["realisasi"] is None)
+    explanation = explain(
+        hasil, perilaku, predikat, period=period, period_year=period_year, missing=missing, config=config
+    )
+    if results_follow_unit:
+        explanation.insert(
+            3,
+            f"Hasil kerja mengikuti capaian unit: dinilai dari {len(unit_ids)} IKI bertarget unit."
+            if unit_ids
+            else "SKP meminta hasil kerja mengikuti capaian unit, tetapi tidak ada IKI bertarget unit: "
+            "dinilai dari seluruh IKI.",
+        )
+    strengths, weaknesses = findings(breakdown, behaviour, other_behaviour)
     return EvaluationResult(
         rating_hasil_kerja=hasil.rating,
         rating_perilaku_kerja=perilaku.rating,
         predikat=predikat,
         breakdown=breakdown,
-        explanation=explain(
-            hasil, perilaku, predikat, period=period, period_year=period_year, missing=missing, config=config
-        ),
+        explanation=explanation,
+        strengths=strengths,
+        weaknesses=weaknesses,
     )
+
+
+# --- strengths and weaknesses ------------------------------------------------------------------
+
+RATING_LEVEL = {Rating.DI_ATAS.value: 1, Rating.SESUAI.value: 0, Rating.DI_BAWAH.value: -1}
+BERAKHLAK_LABEL = {
+    "berorientasi_pelayanan": "Berorientasi Pelayanan",
+    "akuntabel": "Akuntabel",
+    "kompeten": "Kompeten",
+    "harmonis": "Harmonis",
+    "loyal": "Loyal",
+    "adaptif": "Adaptif",
+    "kolaboratif": "Kolaboratif",
+}
+MAX_FINDINGS = 3
+
+
+def findings(
+    breakdown: Sequence[Mapping[str, Any]],
+    behaviour: Mapping[str, str],
+    other_behaviour: Sequence[Mapping[str, str]] = (),
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The indicators and behaviours furthest above and below expectation (at most three each).
+
+    IKI gap: (achievement − 100%) as a fraction (125% → +0.25; no realisasi → −1). Behaviour gap, in rating
+    levels: the atasan's level (+1 di atas, 0 sesuai, −1 di bawah) plus a quarter of the other
+    sources' mean level for that value, so the atasan decides the side and the others rank within it.
+    """
+    items: list[dict[str, Any]] = []
+    for row in breakdown:
+        pct = row["achievement_pct"]
+        gap = -1.0 if pct is None else round((pct - 100.0) / 100, 4)
+        items.append({"kind": "iki", "ref": row["iki_id"], "label": row["indicator"], "gap": gap})
+    for value in BerakhlakValue:
+        if value.value not in behaviour:
+            continue
+        others = [RATING_LEVEL[o[value.value]] for o in other_behaviour if value.value in o]
+        nudge = 0.25 * sum(others) / len(others) if others else 0.0
+        level = RATING_LEVEL[behaviour[value.value]]
+        if level == 0:  # at expectation per the atasan: not a finding either way
+            continue
+        items.append(
+            {
+                "kind": "perilaku",
+                "ref": value.value,
+                "label": BERAKHLAK_LABEL[value.value],
+                "gap": round(level + nudge, 4),
+            }
+        )
+    strengths = sorted((i for i in items if i["gap"] > 0), key=lambda i: -i["gap"])[:MAX_FINDINGS]
+    weaknesses = sorted((i for i in items if i["gap"] < 0), key=lambda i: i["gap"])[:MAX_FINDINGS]
+    return strengths, weaknesses
 
 
 # --- explanation (Bahasa Indonesia: it is read by the employee and the atasan) -----------------

@@ -8,16 +8,19 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from services.evaluation.domain.curve import Curve
+from services.evaluation.domain.scoring import PERIODS
 from services.evaluation.entrypoints import schemas
-from services.evaluation.service_layer import handlers
+from services.evaluation.service_layer import handlers, organisation_handlers, period_close, results
 from shared.auth import Principal, Role
-from shared.errors import Forbidden
+from shared.errors import DomainError, Forbidden
 from shared.storage.unit_of_work import UnitOfWork
 from shared.web import current_principal, require_roles
 
 
 def _may_read(principal: Principal, record: dict[str, Any], what_id: str, what_en: str) -> None:
-    if principal.nip in (record["nip"], record["atasan_nip"]) or principal.has(Role.ADMIN):
+    readers = (record["nip"], record["atasan_nip"], record.get("appeal_decider_nip"))
+    if principal.nip in readers or principal.has(Role.ADMIN):
         return
     raise Forbidden(
         f"Hanya pegawai, atasannya, atau admin instansi yang dapat melihat {what_id} ini.",
@@ -40,7 +43,7 @@ def _scope_list(principal: Principal, query: dict[str, Any]) -> None:
         query["atasan_nip"] = principal.nip  # someone else's: only where you are their atasan
 
 
-def create_blueprint(uow: Callable[[], UnitOfWork]) -> Blueprint:
+def create_blueprint(uow: Callable[[], UnitOfWork], curve: Curve | None = None) -> Blueprint:
     bp = Blueprint(
         "evaluation",
         __name__,
@@ -91,4 +94,114 @@ def create_blueprint(uow: Callable[[], UnitOfWork]) -> Blueprint:
         _may_read(principal, plan, "SKP", "SKP")
         return plan
 
+    @bp.route("/evaluations/<evaluation_id>/calibration", methods=["POST"])
+    @bp.arguments(schemas.CalibrationIn)
+    @bp.response(200, schemas.EvaluationOut)
+    def calibrate(data: dict[str, Any], evaluation_id: str) -> dict[str, Any]:
+        """The appraiser sets the final predikat apart from the matrix, with a written reason (a revision).
+        Setting it back to the matrix predikat removes the override. Refused once a keberatan is filed."""
+        return results.calibrate(uow(), current_principal(), evaluation_id, data)
+
+    @bp.route("/evaluations/<evaluation_id>/appeal", methods=["POST"])
+    @bp.arguments(schemas.AppealIn)
+    @bp.response(201, schemas.EvaluationOut)
+    def file_appeal(data: dict[str, Any], evaluation_id: str) -> dict[str, Any]:
+        """Keberatan: the employee objects within 14 days of the result; the atasan pejabat penilai
+        (the appraiser's own atasan) decides."""
+        return results.file_appeal(uow(), current_principal(), evaluation_id, data)
+
+    @bp.route("/evaluations/<evaluation_id>/appeal/decision", methods=["POST"])
+    @bp.arguments(schemas.AppealDecisionIn)
+    @bp.response(200, schemas.EvaluationOut)
+    def decide_appeal(data: dict[str, Any], evaluation_id: str) -> dict[str, Any]:
+        """The atasan pejabat penilai decides the keberatan (final); an accepted one sets the predikat."""
+        return results.decide_appeal(uow(), current_principal(), evaluation_id, data)
+
+    @bp.route("/appeals")
+    @bp.arguments(schemas.AppealQuery, location="query")
+    @bp.response(200, schemas.EvaluationOut(many=True))
+    def list_appeals(query: dict[str, Any]) -> list[dict[str, Any]]:
+        """Evaluations with a keberatan for you to decide (admins: the instansi's)."""
+        principal = current_principal()
+        filters = {"appeal_status": query.get("status")}
+        if not principal.has(Role.ADMIN):
+            filters["appeal_decider_nip"] = principal.nip
+        rows = handlers.list_evaluations(uow(), principal, limit=query["limit"], offset=query["offset"], **filters)
+        return [row for row in rows if row["appeal"]]
+
+    @bp.route("/periods/<int:period_year>/<period>/close", methods=["POST"])
+    @bp.arguments(schemas.CloseIn)
+    @bp.response(202, schemas.CloseOut)
+    def close_period(data: dict[str, Any], period_year: int, period: str) -> dict[str, Any]:
+        """Close a period: every employee with an approved plan in the scope (admin: the instansi or a
+        unit with its sub-units; atasan: their subordinates) is evaluated by the workers. Safe to repeat:
+        new results are completed, changed ones revised, the rest left unchanged."""
+        _check_period(period_year, period)
+        return period_close.request_close(uow(), current_principal(), period_year, period, data.get("unit_id"))
+
+    @bp.route("/period-closes/<close_id>")
+    @bp.response(200, schemas.CloseOut)
+    def get_close(close_id: str) -> dict[str, Any]:
+        """Progress of a close: counts per status and who is incomplete and why."""
+        return period_close.get_close(uow(), current_principal(), close_id)
+
+    @bp.route("/units/<unit_id>/organisation-predikat", methods=["POST"])
+    @bp.arguments(schemas.OrganisationPredikatIn)
+    @bp.response(201, schemas.OrganisationPredikatOut)
+    def set_organisation_predikat(data: dict[str, Any], unit_id: str) -> dict[str, Any]:
+        """The head of the unit above (or the instansi admin) sets the unit's organisation predikat."""
+        return organisation_handlers.set_organisation_predikat(uow(), current_principal(), unit_id, data)
+
+    @bp.route("/units/<unit_id>/distribution")
+    @bp.arguments(schemas.PeriodQuery, location="query")
+    @bp.response(200, schemas.DistributionOut)
+    def distribution(query: dict[str, Any], unit_id: str) -> dict[str, Any]:
+        """The unit's final employee predikat checked against the curve of its organisation predikat."""
+        return organisation_handlers.distribution(
+            uow(), current_principal(), unit_id, query["period_year"], query["period"], curve
+        )
+
+    @bp.route("/units/<unit_id>/ikm", methods=["POST"])
+    @bp.arguments(schemas.IkmIn)
+    @bp.response(201, schemas.PublicInputOut)
+    def record_ikm(data: dict[str, Any], unit_id: str) -> dict[str, Any]:
+        """Record survey responses (PermenPANRB 14/2017) for a unit that serves the public."""
+        return organisation_handlers.record_ikm(uow(), current_principal(), unit_id, data)
+
+    @bp.route("/units/<unit_id>/complaints", methods=["POST"])
+    @bp.arguments(schemas.ComplaintIn)
+    @bp.response(200, schemas.ComplaintOut)
+    def record_complaint(data: dict[str, Any], unit_id: str) -> dict[str, Any]:
+        """Record or update a complaint (received, first response, resolved) by its id."""
+        return organisation_handlers.record_complaint(uow(), current_principal(), unit_id, data)
+
+    @bp.route("/units/<unit_id>/public-input")
+    @bp.arguments(schemas.PeriodQuery, location="query")
+    @bp.response(200, schemas.PublicInputOut)
+    def public_input(query: dict[str, Any], unit_id: str) -> dict[str, Any]:
+        """The unit's IKM (index, grade, element averages) and complaint handling for the period."""
+        return organisation_handlers.public_input(
+            uow(), current_principal(), unit_id, query["period_year"], query["period"]
+        )
+
+    @bp.route("/rater-bias")
+    @bp.arguments(schemas.PeriodQuery, location="query")
+    @bp.response(200, schemas.RaterBiasOut)
+    def rater_bias(query: dict[str, Any]) -> dict[str, Any]:
+        """Each appraiser's ratings against the organisation, peers, the public and indicator evidence,
+        with leniency, severity and central-tendency flags (admin)."""
+        return organisation_handlers.rater_bias_report(
+            uow(), current_principal(), query["period_year"], query["period"]
+        )
+
     return bp
+
+
+def _check_period(period_year: int, period: str) -> None:
+    if period not in PERIODS or not 2000 <= period_year <= 2100:
+        raise DomainError(
+            "invalid_period",
+            f"Periode tidak dikenal: {period_year} {period} (tahun 2000–2100; annual, Q1–Q4).",
+            f"Unknown period: {period_year} {period} (year 2000–2100; annual, Q1–Q4).",
+            field="period",
+        )

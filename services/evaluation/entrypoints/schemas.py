@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 import marshmallow as ma
 from marshmallow import fields, validate, validates_schema
 
 from services.evaluation.domain.assessment import SUPPORTED_SOURCES, behaviour_problem
+from services.evaluation.domain.evaluation import APPEAL_WINDOW
+from services.evaluation.domain.public_input import IKM_ELEMENTS
 from services.evaluation.domain.scoring import PERIODS
+from shared.contracts.evaluation import ORG_PREDIKAT
 from shared.contracts.fields import nip_field, year_field
 from shared.contracts.planning import RhkSchema  # the plan shape of the event contract
-from shared.contracts.vocabulary import BerakhlakValue, Rating, values
+from shared.contracts.vocabulary import BerakhlakValue, Predikat, Rating, values
 
 _SOURCES = [source.value for source in SUPPORTED_SOURCES]
 
@@ -87,6 +91,13 @@ class IkiResultOut(ma.Schema):
     rating = fields.String()
 
 
+class FindingOut(ma.Schema):
+    kind = fields.String()
+    ref = fields.String()
+    label = fields.String()
+    gap = fields.Float()
+
+
 class EvaluationOut(ma.Schema):
     evaluation_id = fields.String()
     tenant = fields.String()
@@ -106,6 +117,19 @@ class EvaluationOut(ma.Schema):
     explanation = fields.List(fields.String())
     version = fields.Integer()
     completed_at = fields.DateTime()
+    unit_id = fields.String(allow_none=True)
+    matrix_predikat = fields.String(allow_none=True, metadata={"description": "The predikat the matrix gives"})
+    strengths = fields.List(fields.Nested(FindingOut), allow_none=True)
+    weaknesses = fields.List(fields.Nested(FindingOut), allow_none=True)
+    revision = fields.Integer(metadata={"description": "0 for the first result, +1 for every revision"})
+    override = fields.Dict(allow_none=True, metadata={"description": "kalibrasi or keberatan: predikat, reason, by"})
+    appeal = fields.Dict(allow_none=True)
+    result_at = fields.DateTime(allow_none=True)
+    appeal_deadline = fields.Method("_appeal_deadline", metadata={"description": "14 days after result_at"})
+
+    def _appeal_deadline(self, row: dict[str, Any]) -> str | None:
+        result_at = row.get("result_at")
+        return (result_at + APPEAL_WINDOW).isoformat() if result_at else None
 
 
 class RealisasiOut(ma.Schema):
@@ -129,3 +153,170 @@ class PlanOut(ma.Schema):
     rhk = fields.List(fields.Nested(RhkSchema))
     approved_at = fields.DateTime()
     realisasi = fields.List(fields.Nested(RealisasiOut))
+
+
+# --- calibration and keberatan ------------------------------------------------------------------
+
+_REASON = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+
+
+class CalibrationIn(ma.Schema):
+    predikat = fields.String(required=True, validate=validate.OneOf(values(Predikat)))
+    reason = fields.String(
+        required=True,
+        validate=validate.Length(
+            min=10, max=4000, error="Alasan tertulis 10–4000 karakter / A written reason of 10–4000 characters."
+        ),
+    )
+
+
+class AppealIn(ma.Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=10, max=4000))
+    requested_predikat = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(values(Predikat)))
+
+
+class AppealDecisionIn(ma.Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(["accepted", "rejected"]))
+    predikat = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(values(Predikat)))
+    reason = fields.String(required=True, validate=validate.Length(min=10, max=4000))
+
+
+class AppealQuery(ma.Schema):
+    status = fields.String(validate=validate.OneOf(["filed", "accepted", "rejected"]))
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+# --- period close -------------------------------------------------------------------------------
+
+
+class CloseIn(ma.Schema):
+    unit_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=60))
+
+
+class CloseOut(ma.Schema):
+    close_id = fields.String()
+    tenant = fields.String()
+    period_year = fields.Integer()
+    period = fields.String()
+    unit_id = fields.String(allow_none=True)
+    atasan_nip = fields.String(allow_none=True)
+    requested_by = fields.String()
+    requested_at = fields.DateTime()
+    total = fields.Integer()
+    done = fields.Integer()
+    finished = fields.Boolean()
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    incomplete = fields.List(fields.Dict())
+
+
+# --- units: organisation predikat, curve, public input -------------------------------------------
+
+
+class PeriodQuery(ma.Schema):
+    period_year = year_field(strict=False, required=True)
+    period = fields.String(load_default="annual", validate=validate.OneOf(PERIODS))
+
+
+class OrganisationPredikatIn(ma.Schema):
+    period_year = year_field(required=True)
+    period = fields.String(load_default="annual", validate=validate.OneOf(PERIODS))
+    predikat = fields.String(required=True, validate=validate.OneOf(ORG_PREDIKAT))
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class OrganisationPredikatOut(ma.Schema):
+    unit_id = fields.String()
+    period_year = fields.Integer()
+    period = fields.String()
+    predikat = fields.String()
+    previous_predikat = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+    set_by = fields.String()
+    set_at = fields.DateTime()
+    version = fields.Integer()
+
+
+class CurveCheckOut(ma.Schema):
+    predikat = fields.List(fields.String())
+    limit = fields.String()
+    share = fields.Float()
+    allowed_count = fields.Integer()
+    count = fields.Integer()
+    ok = fields.Boolean()
+
+
+class DistributionOut(ma.Schema):
+    unit_id = fields.String()
+    period_year = fields.Integer()
+    period = fields.String()
+    organisation_predikat = fields.String()
+    employees = fields.Integer()
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    shares = fields.Dict(keys=fields.String(), values=fields.Float())
+    checks = fields.List(fields.Nested(CurveCheckOut))
+    valid = fields.Boolean()
+
+
+_SCORE = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=4))
+IkmResponse = ma.Schema.from_dict({element: _SCORE for element in IKM_ELEMENTS}, name="IkmResponse")
+
+
+class IkmIn(ma.Schema):
+    period_year = year_field(required=True)
+    period = fields.String(load_default="annual", validate=validate.OneOf(PERIODS))
+    responses = fields.List(
+        fields.Nested(IkmResponse),
+        required=True,
+        validate=validate.Length(min=1, max=10000),
+        metadata={"description": "One row per respondent: the nine unsur (u1–u9), each scored 1–4"},
+    )
+
+
+class ComplaintIn(ma.Schema):
+    complaint_id = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    channel = fields.String(load_default="sp4n_lapor", validate=validate.Length(min=1, max=40))
+    received_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    first_response_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=UTC)
+    resolved_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=UTC)
+
+    @validates_schema
+    def _in_order(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        for name in ("first_response_at", "resolved_at"):
+            if data.get(name) and data[name] < data["received_at"]:
+                raise ma.ValidationError(
+                    "Tidak boleh sebelum received_at / Must not be before received_at.", field_name=name
+                )
+
+
+class ComplaintOut(ma.Schema):
+    complaint_id = fields.String()
+    unit_id = fields.String()
+    period_year = fields.Integer()
+    channel = fields.String()
+    received_at = fields.DateTime()
+    first_response_at = fields.DateTime(allow_none=True)
+    resolved_at = fields.DateTime(allow_none=True)
+    responded_in_time = fields.Boolean(allow_none=True)
+    version = fields.Integer()
+
+
+class PublicInputOut(ma.Schema):
+    unit_id = fields.String()
+    unit_name = fields.String()
+    serves_public = fields.Boolean()
+    period_year = fields.Integer()
+    period = fields.String()
+    ikm = fields.Float(allow_none=True)
+    grade = fields.String(allow_none=True)
+    respondents = fields.Integer()
+    element_averages = fields.Dict(keys=fields.String(), values=fields.Float())
+    complaints = fields.Dict()
+
+
+class RaterBiasOut(ma.Schema):
+    period_year = fields.Integer()
+    period = fields.String()
+    organisation = fields.Dict()
+    thresholds = fields.Dict()
+    appraisers = fields.List(fields.Dict())

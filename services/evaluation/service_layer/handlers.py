@@ -13,12 +13,13 @@ from services.evaluation.domain.assessment import (
     no_approved_plan,
 )
 from services.evaluation.domain.evaluation import (
-    Evaluation,
     authorize_evaluator,
     evaluation_exists,
     evaluation_id_for,
 )
 from services.evaluation.domain.scoring import DEFAULT_CONFIG, ScoringConfig
+from services.evaluation.service_layer import clock
+from services.evaluation.service_layer.evaluating import evaluate_employee
 from shared.auth import Principal, Role
 from shared.errors import DomainError, NotFound
 from shared.storage.unit_of_work import UnitOfWork
@@ -70,6 +71,7 @@ def record_assessment(uow: UnitOfWork, principal: Principal, data: dict[str, Any
 def compute_evaluation(
     uow: UnitOfWork, principal: Principal, data: dict[str, Any], config: ScoringConfig = DEFAULT_CONFIG
 ) -> dict[str, Any]:
+    """The atasan computes one subordinate's evaluation now (missing realisasi count as below)."""
     nip, period_year, period = data["nip"], data["period_year"], data["period"]
     with uow:
         plan = plan_projection.plan_for(uow.session, principal.tenant, nip, period_year)
@@ -79,36 +81,26 @@ def compute_evaluation(
         evaluation_id = evaluation_id_for(nip, period_year, period)
         if uow.events.load(evaluation_id):
             raise evaluation_exists(evaluation_id)
-        assessment = assessment_view.atasan_assessment(
-            uow.session, principal.tenant, nip, period_year, plan["atasan_nip"]
+        outcome = evaluate_employee(
+            uow,
+            principal.tenant,
+            plan,
+            period,
+            evaluated_by=principal.nip,
+            actor=principal.nip,
+            now=clock.now(),
+            require_complete_realisasi=False,
+            revision_reason="",
+            config=config,
         )
-        if assessment is None:
+        if outcome.status == "incomplete":
             raise DomainError(
                 "no_atasan_assessment",
                 f"Atasan belum memberi penilaian perilaku kerja untuk pegawai {nip} periode {period_year}.",
                 f"The atasan has not yet assessed the work behaviour of employee {nip} for period {period_year}.",
             )
-        evaluation = Evaluation.complete(
-            tenant=principal.tenant,
-            plan=plan,
-            period=period,
-            assessment_id=assessment["assessment_id"],
-            behaviour=assessment["behaviour"],
-            realisasi=plan_projection.realisasi_by_iki(plan_projection.realisasi_rows(uow.session, plan["skp_id"])),
-            evaluated_by=principal.nip,
-            config=config,
-        )
-        uow.events.save(evaluation, tenant=principal.tenant, actor=principal.nip)
-        evaluation_view.upsert(uow.session, evaluation)
-        uow.publish(
-            "evaluation.completed",
-            evaluation.payload(),
-            tenant=principal.tenant,
-            aggregate_id=evaluation.id,
-            aggregate_version=evaluation.version,
-        )
         uow.commit()
-        view = evaluation_view.find(uow.session, evaluation.id)
+        view = evaluation_view.find(uow.session, evaluation_id)
     assert view is not None  # written in this transaction
     return view
 

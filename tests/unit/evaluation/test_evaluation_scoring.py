@@ -29,7 +29,7 @@ A, S, B = Rating.DI_ATAS, Rating.SESUAI, Rating.DI_BAWAH
     ("target", "realisasi", "direction", "expected"),
     [
         (1200, 1200, HIGHER, 100.0),
-        (1200, 1500, HIGHER, 125.0),  # over-achievement is kept, not capped
+        (1200, 1500, HIGHER, 125.0),  # over-achievement is kept (capped only at 200%)
         (1200, 0, HIGHER, 0.0),
         (3, 1, HIGHER, 33.33),  # rounded to 2 decimals
         (0, 0, HIGHER, 100.0),  # zero target: nothing was expected

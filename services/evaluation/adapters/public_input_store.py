@@ -1,0 +1,60 @@
+"""IKM survey batches, complaint records and organisation predikat: read models of evaluation's own
+records, written in the same transaction as their events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.evaluation.adapters.tables import complaints, ikm_surveys, organisation_predikat
+from services.evaluation.domain.public_input import IkmTally
+from shared.storage.read_models import find_row
+from shared.storage.upsert import upsert
+
+
+def add_ikm_batch(session: Session, row: dict[str, Any]) -> None:
+    upsert(session, ikm_surveys, row, key=["survey_id"])
+
+
+def ikm_tally(session: Session, tenant: str, unit_ids: set[str], period_year: int, period: str | None) -> IkmTally:
+    """All batches of the units for the year (period None or 'annual': every period of the year)."""
+    query = select(ikm_surveys.c.sums, ikm_surveys.c.respondents).where(
+        ikm_surveys.c.tenant == tenant, ikm_surveys.c.unit_id.in_(unit_ids), ikm_surveys.c.period_year == period_year
+    )
+    if period and period != "annual":
+        query = query.where(ikm_surveys.c.period == period)
+    return IkmTally.combine(IkmTally(row.sums, row.respondents) for row in session.execute(query))
+
+
+def find_complaint(session: Session, tenant: str, complaint_id: str) -> dict[str, Any] | None:
+    return find_row(session, complaints, tenant=tenant, complaint_id=complaint_id)
+
+
+def upsert_complaint(session: Session, row: dict[str, Any]) -> None:
+    upsert(session, complaints, row, key=["tenant", "complaint_id"])
+
+
+def complaint_rows(
+    session: Session, tenant: str, unit_ids: set[str], period_year: int, period: str | None = None
+) -> list[dict[str, Any]]:
+    """Complaints received in the year, or in the quarter for Q1–Q4 (by the month of receipt)."""
+    query = select(complaints).where(
+        complaints.c.tenant == tenant, complaints.c.unit_id.in_(unit_ids), complaints.c.period_year == period_year
+    )
+    rows = [dict(row) for row in session.execute(query).mappings()]
+    if period and period != "annual":
+        quarter = int(period.removeprefix("Q"))
+        rows = [row for row in rows if (row["received_at"].month - 1) // 3 + 1 == quarter]
+    return rows
+
+
+def find_org_predikat(session: Session, tenant: str, unit_id: str, period_year: int, period: str) -> dict | None:
+    return find_row(
+        session, organisation_predikat, tenant=tenant, unit_id=unit_id, period_year=period_year, period=period
+    )
+
+
+def set_org_predikat(session: Session, row: dict[str, Any]) -> None:
+    upsert(session, organisation_predikat, row, key=["tenant", "unit_id", "period_year", "period"])
