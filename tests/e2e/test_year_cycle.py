@@ -26,6 +26,7 @@ pytestmark = pytest.mark.e2e
 
 TENANT = "1671"  # Kota Palembang
 SITI, ANDI, BUDI = "198503302010011002", "199104152019031005", "197001012000031001"
+ADMIN = "196805101994031002"
 BEHAVIOUR_SESUAI = {
     value: "sesuai_ekspektasi"
     for value in ("berorientasi_pelayanan", "akuntabel", "kompeten", "harmonis", "loyal", "adaptif", "kolaboratif")
@@ -75,18 +76,52 @@ TOKENS = TokenService.from_settings(Settings.from_env("e2e"))
 SITI_TOKEN = TOKENS.mint(SITI, ["pegawai"], TENANT, name="Siti Aminah")
 ANDI_TOKEN = TOKENS.mint(ANDI, ["pegawai"], TENANT, name="Andi Pratama")
 BUDI_TOKEN = TOKENS.mint(BUDI, ["pegawai", "atasan"], TENANT, name="Budi Santoso")
+ADMIN_TOKEN = TOKENS.mint(ADMIN, ["admin_instansi"], TENANT, name="Admin BKPSDM")
+PEOPLE = [
+    (BUDI, "Budi Santoso", "DINKES", "jpt", None, True),
+    (SITI, "Siti Aminah", "PKM-SUKARAMI", "pelaksana", BUDI, False),
+    (ANDI, "Andi Pratama", "PKM-SUKARAMI", "pelaksana", BUDI, False),
+]
 
 
-def plan(name: str) -> dict:
+@pytest.fixture(scope="module")
+def budi_rhk(stack: LocalStack) -> str:
+    """The admin registers the organisation; Budi, the kepala dinas, drafts the plan his staff cascade from."""
+    organisation = f"{stack.url('planning')}/api/v1/organisation"
+    for unit in (
+        {"unit_id": "DINKES", "name": "Dinas Kesehatan"},
+        {"unit_id": "PKM-SUKARAMI", "name": "Puskesmas Sukarami", "parent_unit_id": "DINKES", "serves_public": True},
+    ):
+        assert call("POST", f"{organisation}/units", ADMIN_TOKEN, unit).status == 201
+    for nip, name, unit_id, kind, atasan, head in PEOPLE:
+        person = {"nip": nip, "name": name, "employee_type": "pns", "unit_id": unit_id, "position_kind": kind}
+        person |= {"position_name": kind.title(), "atasan_nip": atasan, "is_unit_head": head}
+        registered = call("POST", f"{organisation}/employees", ADMIN_TOKEN, person)
+        assert registered.status == 201, registered.body
+    budi_plan = {
+        "period_year": 2026,
+        "rhk": [
+            {
+                "description": "Meningkatnya derajat kesehatan masyarakat",
+                "kind": "utama",
+                "perspective": "penerima_layanan",
+                "iki": [{"indicator": "Cakupan layanan", "aspect": "kuantitas", "target": 90, "unit": "persen"}],
+            }
+        ],
+    }
+    drafted = call("POST", f"{stack.url('planning')}/api/v1/skp", BUDI_TOKEN, budi_plan)
+    assert drafted.status == 201, drafted.body
+    return drafted.body["rhk"][0]["rhk_id"]
+
+
+def plan(budi_rhk: str) -> dict:
     return {
         "period_year": 2026,
-        "employee_name": name,
-        "unit": "Puskesmas Sukarami",
-        "atasan": {"nip": BUDI, "name": "Budi Santoso"},
         "rhk": [
             {
                 "description": "Meningkatnya layanan kesehatan dasar",
                 "kind": "utama",
+                "intervenes_rhk_id": budi_rhk,
                 "iki": [
                     {
                         "indicator": "Pasien yang dilayani",
@@ -109,10 +144,10 @@ def plan(name: str) -> dict:
 
 
 def approved_plan(
-    stack: LocalStack, token: str, name: str, realisasi: tuple[float, float], return_first: bool = False
+    stack: LocalStack, token: str, budi_rhk: str, realisasi: tuple[float, float], return_first: bool = False
 ) -> dict:
     planning = stack.url("planning")
-    created = call("POST", f"{planning}/api/v1/skp", token, plan(name), headers=RUN_HEADERS)
+    created = call("POST", f"{planning}/api/v1/skp", token, plan(budi_rhk), headers=RUN_HEADERS)
     assert created.status == 201, created.body
     skp_id = created.body["skp_id"]
     assert (
@@ -190,8 +225,9 @@ def inbox(stack: LocalStack, token: str, lang: str = "id") -> list[dict]:
     return reply.body
 
 
-def test_strong_year_flows_to_a_reward_and_notices(stack: LocalStack) -> None:
-    skp = approved_plan(stack, SITI_TOKEN, "Siti Aminah", realisasi=(1400, 24), return_first=True)
+def test_strong_year_flows_to_a_reward_and_notices(stack: LocalStack, budi_rhk: str) -> None:
+    skp = approved_plan(stack, SITI_TOKEN, budi_rhk, realisasi=(1400, 24), return_first=True)
+    assert (skp["employee_name"], skp["unit"], skp["atasan_nip"]) == ("Siti Aminah", "Puskesmas Sukarami", BUDI)
     result = evaluate(stack, SITI, skp["skp_id"])
     assert result["rating_hasil_kerja"] == "di_atas_ekspektasi"
     assert result["rating_perilaku_kerja"] == "sesuai_ekspektasi"
@@ -230,8 +266,8 @@ def test_strong_year_flows_to_a_reward_and_notices(stack: LocalStack) -> None:
     assert after == unread - 1
 
 
-def test_weak_year_flows_to_coaching_for_employee_and_coach(stack: LocalStack) -> None:
-    skp = approved_plan(stack, ANDI_TOKEN, "Andi Pratama", realisasi=(600, 55))
+def test_weak_year_flows_to_coaching_for_employee_and_coach(stack: LocalStack, budi_rhk: str) -> None:
+    skp = approved_plan(stack, ANDI_TOKEN, budi_rhk, realisasi=(600, 55))
     result = evaluate(stack, ANDI, skp["skp_id"])
     assert result["rating_hasil_kerja"] == "di_bawah_ekspektasi"
     assert result["predikat"] == "butuh_perbaikan"
@@ -261,7 +297,7 @@ def test_the_topics_carry_the_chain_of_causes(stack: LocalStack, kafka_bootstrap
                 [
                     e
                     for e in read_envelopes(kafka_bootstrap, "kinerja.notifications.events")
-                    if e.payload["source_event_type"] == "reward.granted"
+                    if e.payload.get("source_event_type") == "reward.granted"
                 ]
             )
             >= 1
@@ -288,13 +324,13 @@ def test_the_topics_carry_the_chain_of_causes(stack: LocalStack, kafka_bootstrap
     delivered = [
         e
         for e in read_envelopes(kafka_bootstrap, "kinerja.notifications.events")
-        if e.payload["source_event_id"] == granted.event_id
+        if e.payload.get("source_event_id") == granted.event_id
     ]
     assert [d.causation_id for d in delivered] == [granted.event_id]
     planning_types = [
         e.event_type
         for e in read_envelopes(kafka_bootstrap, "kinerja.planning.events")
-        if e.payload["nip"] == SITI and e.correlation_id == RUN_HEADERS["X-Correlation-ID"]
+        if e.payload.get("nip") == SITI and e.correlation_id == RUN_HEADERS["X-Correlation-ID"]
     ]
     assert planning_types == [
         "plan.submitted",
