@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from services.notifications.domain import labels
@@ -197,6 +198,141 @@ def evaluation_revised(p: Mapping[str, Any]) -> list[NoticeDraft]:
     return [NoticeDraft(p["nip"], "evaluation.revised", facts)]
 
 
+_DECISION = {
+    "accepted": {"id": "dikabulkan", "en": "accepted"},
+    "rejected": {"id": "ditolak", "en": "rejected"},
+}
+_PROGRESS = {
+    "on_track": {"id": "sesuai rencana", "en": "on track"},
+    "behind": {"id": "tertinggal dari rencana", "en": "behind plan"},
+    "at_risk": {"id": "berisiko tidak tercapai", "en": "at risk"},
+    "achieved": {"id": "sasaran tercapai", "en": "goals achieved"},
+}
+_OUTCOME = {
+    "improved": {"id": "kinerja membaik", "en": "performance improved"},
+    "not_improved": {"id": "kinerja belum membaik", "en": "performance did not improve"},
+}
+_NEXT_STEP = {
+    "none": {"id": "Pembinaan selesai.", "en": "Coaching is complete."},
+    "competency_test": {
+        "id": "Langkah berikutnya: uji kompetensi (PP 30/2019 pasal 58).",
+        "en": "Next step: a competency test (PP 30/2019 art. 58).",
+    },
+}
+
+
+def _word(table: Mapping[str, Mapping[str, str]], code: str, lang: str) -> str:
+    """A code's words, or the code itself for a value this version does not know yet."""
+    return table.get(code, {}).get(lang, code)
+
+
+def _name(p: Mapping[str, Any], field: str, lang: str) -> str:
+    return p.get(field) or {"id": "Bapak/Ibu", "en": "colleague"}[lang]
+
+
+def appeal_filed(p: Mapping[str, Any]) -> list[NoticeDraft]:
+    """To the atasan pejabat penilai, who decides the keberatan."""
+    facts = _per_language(
+        lambda lang: {
+            "employee_name": _name(p, "employee_name", lang),
+            "period": labels.period(p["period_year"], lang, p["period"]),
+            "predikat": labels.predikat(p["predikat"], lang),
+            "requested_predikat": labels.predikat(p["requested_predikat"], lang)
+            if p.get("requested_predikat")
+            else {"id": "-", "en": "-"}[lang],
+            "reason": p["reason"].strip(),
+            "deadline": labels.moment(_when(p["deadline"]), lang),
+        }
+    )
+    return [NoticeDraft(p["decider_nip"], "appeal.filed", facts)]
+
+
+def appeal_decided(p: Mapping[str, Any]) -> list[NoticeDraft]:
+    facts = _per_language(
+        lambda lang: {
+            "employee_name": _name(p, "employee_name", lang),
+            "period": labels.period(p["period_year"], lang, p["period"]),
+            "decision": _word(_DECISION, p["decision"], lang),
+            "previous_predikat": labels.predikat(p["previous_predikat"], lang),
+            "predikat": labels.predikat(p["predikat"], lang),
+            "reason": p["reason"].strip(),
+        }
+    )
+    return [NoticeDraft(p["nip"], "appeal.decided", facts)]
+
+
+def evaluation_calibrated(p: Mapping[str, Any]) -> list[NoticeDraft]:
+    facts = _per_language(
+        lambda lang: {
+            "employee_name": _name(p, "employee_name", lang),
+            "period": labels.period(p["period_year"], lang, p["period"]),
+            "previous_predikat": labels.predikat(p["previous_predikat"], lang),
+            "predikat": labels.predikat(p["predikat"], lang),
+            "reason": p["reason"].strip(),
+        }
+    )
+    return [NoticeDraft(p["nip"], "evaluation.calibrated", facts)]
+
+
+def reward_revoked(p: Mapping[str, Any]) -> list[NoticeDraft]:
+    facts = _per_language(
+        lambda lang: {
+            "employee_name": _name(p, "employee_name", lang),
+            "period": labels.period(p["period_year"], lang),
+            "reason": (p.get("reason_text") or p["reason"]).strip(),
+        }
+    )
+    return [NoticeDraft(p["nip"], "reward.revoked", facts)]
+
+
+def coaching_check_in_recorded(p: Mapping[str, Any]) -> list[NoticeDraft]:
+    facts = _per_language(
+        lambda lang: {
+            "employee_name": _name(p, "employee_name", lang),
+            "coach": _atasan(p.get("coach_name"), lang),
+            "check_in_number": str(p["check_in_number"]),
+            "held_on": labels.day(_day(p["held_on"]), lang),
+            "progress": _word(_PROGRESS, p["progress"], lang),
+            "notes": (p.get("notes") or "-").strip(),
+        }
+    )
+    return [NoticeDraft(p["nip"], "coaching.check_in_recorded", facts)]
+
+
+def coaching_closed(p: Mapping[str, Any]) -> list[NoticeDraft]:
+    facts = _per_language(
+        lambda lang: {
+            "employee_name": _name(p, "employee_name", lang),
+            "period": labels.period(p["period_year"], lang),
+            "outcome": _word(_OUTCOME, p["outcome"], lang),
+            "next_step": _word(_NEXT_STEP, p["next_step"], lang),
+            "summary": (p.get("summary") or "-").strip(),
+        }
+    )
+    return [NoticeDraft(p["nip"], "coaching.closed", facts)]
+
+
+def training_recommended(p: Mapping[str, Any]) -> list[NoticeDraft]:
+    facts = _per_language(
+        lambda lang: {
+            "employee_name": _name(p, "employee_name", lang),
+            "period": labels.period(p["period_year"], lang),
+            "courses": labels.bullets(
+                [f"{c['title']} ({c['hours']} {'jam' if lang == 'id' else 'hours'})" for c in p["courses"]], lang
+            ),
+        }
+    )
+    return [NoticeDraft(p["nip"], "training.recommended", facts)] if p["courses"] else []
+
+
+def _when(value: str | datetime) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def _day(value: str | date) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
 @dataclass(frozen=True)
 class Rule:
     """How one consumed event type becomes notices."""
@@ -216,6 +352,13 @@ RULES: dict[str, Rule] = {
     "evaluation.revised": Rule(Category.EVALUATION, evaluation_revised),
     "reward.granted": Rule(Category.REWARD, reward_granted),
     "coaching.assigned": Rule(Category.COACHING, coaching_assigned, ("coaching.assigned.coach",)),
+    "appeal.filed": Rule(Category.EVALUATION, appeal_filed),
+    "appeal.decided": Rule(Category.EVALUATION, appeal_decided),
+    "evaluation.calibrated": Rule(Category.EVALUATION, evaluation_calibrated),
+    "reward.revoked": Rule(Category.REWARD, reward_revoked),
+    "coaching.check_in_recorded": Rule(Category.COACHING, coaching_check_in_recorded),
+    "coaching.closed": Rule(Category.COACHING, coaching_closed),
+    "training.recommended": Rule(Category.COACHING, training_recommended),
 }
 BUILDERS = {event_type: rule.build for event_type, rule in RULES.items()}
 

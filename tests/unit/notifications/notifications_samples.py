@@ -104,6 +104,13 @@ for _type in (
     "employee.updated",
     "employee.moved",
     "unit.registered",
+    "appeal.filed",
+    "appeal.decided",
+    "evaluation.calibrated",
+    "reward.revoked",
+    "coaching.check_in_recorded",
+    "coaching.closed",
+    "training.recommended",
 ):
     PAYLOADS.setdefault(_type, json.loads((CONTRACT_SAMPLES / f"{_type}.v1.json").read_text(encoding="utf-8")))
 

@@ -68,6 +68,31 @@ def test_plan_returned_carries_the_reason(runtime, consume) -> None:
     assert "Lengkapi IKI kualitas" in row["body_en"]
 
 
+def test_an_appeal_goes_to_the_decider_with_the_deadline_and_its_decision_to_the_employee(runtime, consume) -> None:
+    consume(envelope("employee.registered"))  # the directory learns Siti's name
+    filed = envelope("appeal.filed")
+    consume(filed)
+    (to_decider,) = rows(runtime, notices)
+    assert to_decider["recipient_nip"] == filed.payload["decider_nip"]
+    assert "19 Januari 2027 pukul 15.00 WIB" in to_decider["body_id"]  # 08:00 UTC, told in local time
+    assert "Siti Aminah" in to_decider["title_id"]  # the name from the directory, not the NIP
+    consume(envelope("appeal.decided", decision="rejected"))
+    decided = next(r for r in rows(runtime, notices) if r["event_type"] == "appeal.decided")
+    assert decided["recipient_nip"] == EMPLOYEE
+    assert "ditolak" in decided["title_id"]
+    assert "rejected" in decided["title_en"]
+
+
+def test_coaching_steps_reach_the_employee_in_words(runtime, consume) -> None:
+    consume(envelope("coaching.check_in_recorded", progress="at_risk"))
+    consume(envelope("coaching.closed"))
+    by_type = {r["event_type"]: r for r in rows(runtime, notices)}
+    assert "berisiko tidak tercapai" in by_type["coaching.check_in_recorded"]["body_id"]
+    assert "15 Februari 2027" in by_type["coaching.check_in_recorded"]["body_id"]
+    assert "uji kompetensi" in by_type["coaching.closed"]["body_id"]
+    assert "competency test" in by_type["coaching.closed"]["body_en"]
+
+
 def test_coaching_gives_the_employee_and_the_coach_a_notice_each(runtime, consume, counts) -> None:
     env = envelope("coaching.assigned")
     consume(env)

@@ -35,6 +35,13 @@ def test_every_consumed_event_type_has_a_template_in_both_languages(templates) -
         "evaluation.revised",
         "reward.granted",
         "coaching.assigned",
+        "appeal.filed",
+        "appeal.decided",
+        "evaluation.calibrated",
+        "reward.revoked",
+        "coaching.check_in_recorded",
+        "coaching.closed",
+        "training.recommended",
     }
     assert set(CONSUMED_EVENT_TYPES) <= set(TEMPLATE_NAMES)
     assert templates.missing(TEMPLATE_NAMES) == []
@@ -109,6 +116,40 @@ EXPECTED = {
 }
 
 
+EXPECTED.update(
+    {
+        "appeal.filed": {
+            "id": ["Butuh Perbaikan", "Baik", "Realisasi triwulan IV belum diperhitungkan", "19 Januari 2027", "final"],
+            "en": ["Needs Improvement", "Good", "19 January 2027", "final"],
+        },
+        "appeal.decided": {
+            "id": ["dikabulkan", "Butuh Perbaikan", "Baik", "Bukti dukung triwulan IV sah"],
+            "en": ["accepted", "Needs Improvement", "Good"],
+        },
+        "evaluation.calibrated": {
+            "id": ["tahun 2026", "Baik", "Kurva unit", "14 hari"],
+            "en": ["year 2026", "Good", "14 days"],
+        },
+        "reward.revoked": {
+            "id": ["Siti Aminah", "Keberatan dikabulkan"],
+            "en": ["Siti Aminah", "revoked"],
+        },
+        "coaching.check_in_recorded": {
+            "id": ["Siti Aminah", "15 Februari 2027", "tertinggal dari rencana", "ke-1"],
+            "en": ["15 February 2027", "behind plan", "no. 1"],
+        },
+        "coaching.closed": {
+            "id": ["kinerja belum membaik", "uji kompetensi"],
+            "en": ["did not improve", "competency test"],
+        },
+        "training.recommended": {
+            "id": ["Pelayanan Prima bagi ASN (16 jam)"],
+            "en": ["Pelayanan Prima bagi ASN (16 hours)"],
+        },
+    }
+)
+
+
 @pytest.mark.parametrize("event_type", CONSUMED_EVENT_TYPES)
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_each_event_renders_with_real_facts(templates, event_type, lang) -> None:
@@ -129,7 +170,8 @@ def test_each_event_renders_with_real_facts(templates, event_type, lang) -> None
         "100.0",
     ):
         assert code not in text
-    assert recipient == (ATASAN if event_type == "plan.submitted" else EMPLOYEE)
+    to_the_deciders = {"plan.submitted": ATASAN, "appeal.filed": envelope("appeal.filed").payload["decider_nip"]}
+    assert recipient == to_the_deciders.get(event_type, EMPLOYEE)
 
 
 def test_the_two_languages_differ(templates) -> None:
