@@ -24,7 +24,7 @@ import yaml
 
 from deploy.schema_convert import schema_to_jsonschema
 from deploy.topics import DAY_MS, EVENT_RETENTION_DAYS, PRODUCTION_PARTITIONS, consumer_group
-from shared.contracts import CATALOG, SERVICE_TOPICS
+from shared.contracts import CATALOG, SERVICE_TOPICS, public_definitions
 from shared.events import EventCatalog, EventDefinition
 from shared.events.envelope import EnvelopeSchema
 
@@ -166,7 +166,8 @@ def _producer_of(topic: str) -> str:
 def build_asyncapi(catalog: EventCatalog = CATALOG, partitions: int = PRODUCTION_PARTITIONS) -> dict[str, Any]:
     by_topic: dict[str, list[EventDefinition]] = defaultdict(list)
     for definition in catalog.definitions():
-        by_topic[definition.topic].append(definition)
+        if definition.topic in SERVICE_TOPICS.values():  # internal work topics are not for subscribers
+            by_topic[definition.topic].append(definition)
 
     channels: dict[str, Any] = {}
     operations: dict[str, Any] = {}
@@ -266,7 +267,7 @@ def build_asyncapi(catalog: EventCatalog = CATALOG, partitions: int = PRODUCTION
 def render() -> dict[str, str]:
     """Every generated file (path relative to docs/events → text)."""
     files = {ASYNCAPI_FILE: yaml.safe_dump(build_asyncapi(), sort_keys=False, allow_unicode=True, width=110)}
-    for definition in CATALOG.definitions():
+    for definition in public_definitions():
         files[f"schemas/{_message_id(definition)}.json"] = (
             json.dumps(event_schema(definition), indent=2, ensure_ascii=False) + "\n"
         )

@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass
 
 from shared.config import Settings
-from shared.contracts import SERVICE_TOPICS, dlq_topic
+from shared.contracts import INTERNAL_TOPICS, SERVICE_TOPICS, dlq_topic
 
 DAY_MS = 24 * 60 * 60 * 1000
 PRODUCTION_PARTITIONS = 12  # the Kubernetes base and the event catalog; KAFKA_TOPIC_PARTITIONS elsewhere
@@ -55,6 +55,10 @@ def topic_plan(partitions: int | None = None) -> list[TopicSpec]:
     for service, topic in sorted(SERVICE_TOPICS.items()):
         plan.append(TopicSpec(topic, count, event_ms, service))
         plan.append(TopicSpec(dlq_topic(topic), count, dlq_ms, "*", dead_letter_of=topic))
+    for service, topics in sorted(INTERNAL_TOPICS.items()):  # e.g. evaluation's period-close work items
+        for topic in topics:
+            plan.append(TopicSpec(topic, count, event_ms, service))
+            plan.append(TopicSpec(dlq_topic(topic), count, dlq_ms, service, dead_letter_of=topic))
     return plan
 
 

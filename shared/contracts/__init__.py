@@ -5,7 +5,7 @@ fields dropped) and upcast old versions through the catalog.
 """
 
 from shared.contracts import evaluation, notifications, organisation, planning, rewards
-from shared.events import EventCatalog
+from shared.events import EventCatalog, EventDefinition
 
 CATALOG = EventCatalog(
     [
@@ -26,8 +26,18 @@ SERVICE_TOPICS = {
 }
 
 
+# Topics a service keeps for its own work (not part of the public contract; agencies never see them).
+INTERNAL_TOPICS = {"evaluation": (evaluation.WORK_TOPIC,)}
+PUBLIC_TOPICS = frozenset(SERVICE_TOPICS.values())
+
+
+def public_definitions() -> list[EventDefinition]:
+    """The event types subscribers may rely on: everything but the services' internal work items."""
+    return [d for d in CATALOG.definitions() if d.topic in PUBLIC_TOPICS]
+
+
 def dlq_topic(topic: str) -> str:
     return f"{topic}.dlq"
 
 
-__all__ = ["CATALOG", "SERVICE_TOPICS", "dlq_topic"]
+__all__ = ["CATALOG", "INTERNAL_TOPICS", "PUBLIC_TOPICS", "SERVICE_TOPICS", "dlq_topic", "public_definitions"]

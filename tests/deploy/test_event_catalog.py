@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from deploy import catalog
-from shared.contracts import CATALOG, SERVICE_TOPICS
+from shared.contracts import SERVICE_TOPICS, public_definitions
 from tests.deploy.tools import node_validator
 
 FORMATS = jsonschema.Draft7Validator.FORMAT_CHECKER
@@ -30,7 +30,7 @@ def test_committed_catalog_is_up_to_date():
 def test_every_event_type_and_version_is_documented():
     document = catalog.build_asyncapi()
     messages = document["components"]["messages"]
-    for definition in CATALOG.definitions():
+    for definition in public_definitions():
         ident = f"{definition.event_type}.v{definition.version}"
         assert ident in messages
         assert messages[ident]["bindings"]["kafka"]["key"]["description"] == f"payload.{definition.key}"
@@ -46,7 +46,7 @@ def test_generated_document_passes_the_asyncapi_parser(tmp_path):
     assert code == 0, report
     assert report["valid"] is True
     assert report["summary"]["version"].startswith("3.")
-    assert report["summary"]["messages"] == len(CATALOG.definitions())
+    assert report["summary"]["messages"] == len(public_definitions())
 
 
 def test_the_parser_rejects_a_broken_document(tmp_path):
@@ -60,7 +60,7 @@ def test_the_parser_rejects_a_broken_document(tmp_path):
     assert any(d["severity"] == 0 for d in report["diagnostics"])
 
 
-@pytest.mark.parametrize("definition", CATALOG.definitions(), ids=lambda d: f"{d.event_type}.v{d.version}")
+@pytest.mark.parametrize("definition", public_definitions(), ids=lambda d: f"{d.event_type}.v{d.version}")
 def test_json_schema_accepts_the_contract_sample_and_refuses_a_broken_one(definition):
     schema = json.loads((catalog.DOCS / "schemas" / f"{definition.event_type}.v{definition.version}.json").read_text())
     jsonschema.Draft7Validator.check_schema(schema)

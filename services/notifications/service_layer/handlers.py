@@ -17,7 +17,7 @@ from services.notifications.domain.facts import CONSUMED_EVENT_TYPES, NoticeDraf
 from services.notifications.domain.notice import Notice, notice_id_for
 from services.notifications.domain.templates import RenderedNotice, TemplateSet
 from shared.auth import Principal
-from shared.contracts import CATALOG
+from shared.contracts import public_definitions
 from shared.errors import NotFound
 from shared.events import Envelope
 from shared.messaging.consumer import Handler
@@ -213,7 +213,8 @@ def fan_out_to_webhooks(uow: UnitOfWork, envelope: Envelope) -> int:
 
 
 def event_handlers(templates: TemplateSet) -> Mapping[str, Handler]:
-    """Every event type of the catalog: agencies may subscribe to any of them; some also make
+    """Every public event type (not other services' internal work items): agencies may subscribe to
+    any of them; some also make
     notices or feed the directory and the reminder facts."""
 
     def handle(uow: UnitOfWork, envelope: Envelope) -> None:
@@ -222,7 +223,7 @@ def event_handlers(templates: TemplateSet) -> Mapping[str, Handler]:
             notify(uow, envelope, templates)
         fan_out_to_webhooks(uow, envelope)
 
-    return {definition.event_type: handle for definition in CATALOG.definitions()}
+    return {definition.event_type: handle for definition in public_definitions()}
 
 
 # --- the inbox ------------------------------------------------------------------------------

@@ -151,6 +151,9 @@ def test_a_redelivered_event_is_queued_once_and_a_deactivated_subscription_gets_
 
 def test_the_worker_consumes_every_topic_agencies_may_subscribe_to(runtime) -> None:
     from services.notifications.bootstrap import event_handlers
-    from shared.contracts import CATALOG
+    from shared.contracts import CATALOG, public_definitions
 
-    assert set(event_handlers(runtime)) == {d.event_type for d in CATALOG.definitions()}
+    handled = set(event_handlers(runtime))
+    assert handled == {d.event_type for d in public_definitions()}
+    assert "evaluation.requested" in CATALOG
+    assert "evaluation.requested" not in handled  # evaluation's internal work items are not for agencies
