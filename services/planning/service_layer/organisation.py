@@ -19,6 +19,7 @@ from services.planning.domain.organisation import (
     employee_aggregate_id,
     unit_aggregate_id,
 )
+from services.planning.service_layer import skp_handlers
 from shared.errors import DomainError, NotFound
 from shared.nip import NipError, check_nip_kind, parse_nip
 from shared.storage.unit_of_work import UnitOfWork
@@ -32,6 +33,7 @@ def store(uow: UnitOfWork, tenant: str, actor: str | None, units: Sequence[Unit]
     for aggregate in (*units, *employees):
         for offset, (event_type, payload) in enumerate(aggregate.published, start=1):
             outgoing.append((event_type, payload, tenant, aggregate.id, aggregate.persisted_version + offset))
+    atasan_changes = [p for e in employees for t, p in e.published if t == "employee.atasan_changed"]
     changed_units = [u for u in units if u.pending]
     changed_employees = [e for e in employees if e.pending]
     uow.events.save_many([*changed_units, *changed_employees], tenant=tenant, actor=actor)
@@ -40,6 +42,8 @@ def store(uow: UnitOfWork, tenant: str, actor: str | None, units: Sequence[Unit]
     uow.publish_many(outgoing)
     for aggregate in (*units, *employees):
         aggregate.published = []
+    if atasan_changes:
+        skp_handlers.follow_atasan_changes(uow, tenant, actor, atasan_changes)
     return len(outgoing)
 
 

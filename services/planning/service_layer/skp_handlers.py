@@ -138,6 +138,27 @@ def _command(uow: UnitOfWork, principal: Principal, skp_id: str, apply: Callable
     return view(uow, skp_id)
 
 
+def follow_atasan_changes(uow: UnitOfWork, tenant: str, actor: str | None, changes: list[dict[str, Any]]) -> int:
+    """The register changed some employees' atasan: their plans of periods still running follow, in
+    the same transaction, so the new atasan reads and decides them at once. A period whose fourth
+    quarter the admin has closed is over and keeps the atasan who appraised it. Returns how many
+    SKPs were reassigned."""
+    reassigned = 0
+    for change in changes:
+        if not change.get("atasan_nip") or not change.get("atasan_name"):
+            continue  # no valid atasan now: the plan keeps its own until the admin fixes the register
+        for row in skp_view.search(uow.session, tenant, nip=change["nip"], limit=50):
+            period = uow.events.get(ReportingPeriod, period_id_for(tenant, row["period_year"]))
+            if period is not None and not period.is_open(4):
+                continue
+            skp = uow.events.get(Skp, row["skp_id"])
+            if skp is not None and skp.reassign_atasan(Person(change["atasan_nip"], change["atasan_name"])):
+                uow.events.save(skp, tenant=tenant, actor=actor)
+                skp_view.upsert(uow.session, skp)
+                reassigned += 1
+    return reassigned
+
+
 def _follow_register(uow: UnitOfWork, skp: Skp) -> None:
     """Decisions belong to the employee's current atasan: follow the register when it changed."""
     record = organisation_view.find_employee(uow.session, skp.tenant, skp.owner.nip)

@@ -232,26 +232,38 @@ def test_feedback_on_realisasi_is_the_atasans_and_published(api, budi_rhk) -> No
     )
 
 
-def test_a_new_atasan_in_the_register_takes_over_the_decisions(api, budi_rhk) -> None:
+def test_a_new_atasan_in_the_register_takes_over_the_plans_of_running_periods(api, budi_rhk) -> None:
     skp = draft(api, SITI, [rhk("Pelayanan pasien", budi_rhk)]).json
     api.call("POST", f"/api/v1/skp/{skp['skp_id']}/submit", SITI)
     # Andi becomes Siti's atasan (a pengawas now, so the ladder holds)
-    moved = api.call(
-        "POST",
-        f"/api/v1/organisation/employees/{ANDI}/move",
-        ADMIN,
-        "admin_instansi",
-        json={"unit_id": "PKM", "position_name": "Kepala Subbagian TU", "position_kind": "pengawas"},
-    )
+    move = {"unit_id": "PKM", "position_name": "Kepala Subbagian TU", "position_kind": "pengawas"}
+    moved = api.call("POST", f"/api/v1/organisation/employees/{ANDI}/move", ADMIN, "admin_instansi", json=move)
     assert moved.status_code == 200, moved.json
-    changed = api.call(
-        "POST", f"/api/v1/organisation/employees/{SITI}/atasan", ADMIN, "admin_instansi", json={"atasan_nip": ANDI}
-    )
+    change = {"atasan_nip": ANDI}
+    changed = api.call("POST", f"/api/v1/organisation/employees/{SITI}/atasan", ADMIN, "admin_instansi", json=change)
     assert changed.status_code == 200, changed.json
+    # the plan followed at once: Andi reads and lists it, Budi no longer decides it
+    assert api.call("GET", f"/api/v1/skp/{skp['skp_id']}", ANDI, "atasan").json["atasan_nip"] == ANDI
+    assert [s["nip"] for s in api.call("GET", f"/api/v1/skp?atasan_nip={ANDI}", ANDI, "atasan").json] == [SITI]
     assert api.call("POST", f"/api/v1/skp/{skp['skp_id']}/approve", BUDI, "atasan").status_code == 403
     approved = api.call("POST", f"/api/v1/skp/{skp['skp_id']}/approve", ANDI, "atasan")
     assert approved.json["atasan_nip"] == ANDI
     assert api.published("plan.approved")[0].payload["atasan_name"] == "Andi Pratama"
+    history = api.call("GET", f"/api/v1/skp/{skp['skp_id']}/history", SITI).json
+    reassigned = next(h for h in history if h["event_type"] == "skp.atasan_reassigned")
+    assert reassigned["actor"] == ADMIN
+
+
+def test_a_closed_year_keeps_the_atasan_who_appraised_it(api, budi_rhk) -> None:
+    skp = approved_skp(api, budi_rhk)
+    for quarter in (1, 2, 3, 4):
+        api.call("POST", f"/api/v1/periods/2026/quarters/{quarter}/close", ADMIN, "admin_instansi", json={})
+    move = {"unit_id": "PKM", "position_name": "Kepala Subbagian TU", "position_kind": "pengawas"}
+    api.call("POST", f"/api/v1/organisation/employees/{ANDI}/move", ADMIN, "admin_instansi", json=move)
+    api.call(
+        "POST", f"/api/v1/organisation/employees/{SITI}/atasan", ADMIN, "admin_instansi", json={"atasan_nip": ANDI}
+    )
+    assert api.call("GET", f"/api/v1/skp/{skp['skp_id']}", BUDI, "atasan").json["atasan_nip"] == BUDI
 
 
 def test_unit_targets_are_the_admins_and_carried_by_the_unit_head(api) -> None:
