@@ -10,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.planning.entrypoints import period_schemas as schemas
-from services.planning.service_layer import period_handlers
+from services.planning.service_layer import calendar_and_targets
 from shared.auth import Role
 from shared.storage.unit_of_work import UnitOfWork
 from shared.web import current_principal, require_roles
@@ -31,7 +31,7 @@ def create_blueprint(uow: Callable[[], UnitOfWork]) -> Blueprint:
     @bp.response(200, schemas.QuarterOut(many=True))
     def quarters(period_year: int) -> list[dict[str, Any]]:
         """Which quarters of the year still take realisasi."""
-        return period_handlers.quarters(uow(), current_principal(), period_year)
+        return calendar_and_targets.quarters(uow(), current_principal(), period_year)
 
     @bp.route(f"/periods/{YEAR}/quarters/{QUARTER}/close", methods=["POST"])
     @bp.arguments(schemas.QuarterChange)
@@ -39,7 +39,7 @@ def create_blueprint(uow: Callable[[], UnitOfWork]) -> Blueprint:
     @require_roles(Role.ADMIN)
     def close(data: dict[str, Any], period_year: int, quarter: int) -> list[dict[str, Any]]:
         """Close a quarter: later realisasi for it are refused until it is reopened."""
-        return period_handlers.close_quarter(uow(), current_principal(), period_year, quarter, data.get("reason"))
+        return calendar_and_targets.close_quarter(uow(), current_principal(), period_year, quarter, data.get("reason"))
 
     @bp.route(f"/periods/{YEAR}/quarters/{QUARTER}/reopen", methods=["POST"])
     @bp.arguments(schemas.QuarterReopen)
@@ -47,7 +47,7 @@ def create_blueprint(uow: Callable[[], UnitOfWork]) -> Blueprint:
     @require_roles(Role.ADMIN)
     def reopen(data: dict[str, Any], period_year: int, quarter: int) -> list[dict[str, Any]]:
         """Reopen a closed quarter for late realisasi, with a reason."""
-        return period_handlers.reopen_quarter(uow(), current_principal(), period_year, quarter, data["reason"])
+        return calendar_and_targets.reopen_quarter(uow(), current_principal(), period_year, quarter, data["reason"])
 
     @bp.route("/unit-targets")
     class UnitTargets(MethodView):
@@ -55,7 +55,7 @@ def create_blueprint(uow: Callable[[], UnitOfWork]) -> Blueprint:
         @bp.response(200, schemas.UnitTargetOut(many=True))
         def get(self, query: dict[str, Any]) -> list[dict[str, Any]]:
             """Unit-level targets of the instansi, by unit and year."""
-            return period_handlers.list_unit_targets(
+            return calendar_and_targets.list_unit_targets(
                 uow(), current_principal(), query.get("unit_id"), query.get("period_year")
             )
 
@@ -64,6 +64,6 @@ def create_blueprint(uow: Callable[[], UnitOfWork]) -> Blueprint:
         @require_roles(Role.ADMIN)
         def put(self, data: dict[str, Any]) -> dict[str, Any]:
             """Set a unit's target for a year, by its code (a change keeps the history)."""
-            return period_handlers.set_unit_target(uow(), current_principal(), data)
+            return calendar_and_targets.set_unit_target(uow(), current_principal(), data)
 
     return bp

@@ -14,7 +14,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from services.planning.adapters.evidence_files import MAX_EVIDENCE_BYTES
 from services.planning.entrypoints import schemas
-from services.planning.service_layer import skp_handlers, skp_queries
+from services.planning.service_layer import evidence, skp_handlers, skp_queries
 from shared.auth import Principal, Role
 from shared.contracts.vocabulary import Aspect, BerakhlakValue, Perspective, PositionKind, RhkKind, values
 from shared.errors import Forbidden
@@ -223,14 +223,14 @@ def create_blueprint(uow: Callable[[], UnitOfWork]) -> Blueprint:
         content = upload.read(MAX_EVIDENCE_BYTES + 1)
         if len(content) > MAX_EVIDENCE_BYTES:
             raise RequestEntityTooLarge()
-        return skp_queries.upload_evidence(uow(), current_principal(), skp_id, upload.filename or "", content)
+        return evidence.upload_evidence(uow(), current_principal(), skp_id, upload.filename or "", content)
 
     @bp.route("/<skp_id>/evidence/<file_id>")
     @bp.response(200, description="The file, as uploaded.")
     def download_evidence(skp_id: str, file_id: str) -> Response:
         """Download a bukti dukung file of an SKP you may read."""
         readable(skp_id)
-        found = skp_queries.download_evidence(uow(), current_principal(), skp_id, file_id)
+        found = evidence.download_evidence(uow(), current_principal(), skp_id, file_id)
         return send_file(
             io.BytesIO(found["content"]),
             mimetype=found["content_type"],
