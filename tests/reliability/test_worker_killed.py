@@ -33,7 +33,7 @@ KILLS = 5
 def test_a_worker_killed_at_random_points_and_restarted_processes_every_event_exactly_once(
     postgres, kafka_bootstrap, tmp_path
 ) -> None:
-    rng = random.Random(9)  # noqa: S311 - fault timing, not cryptography
+    rng = random.Random(9)
     inbound, outbound = fresh_topic(kafka_bootstrap, "killed-in"), fresh_topic(kafka_bootstrap, "killed-out")
     group = f"killed-{uuid.uuid4().hex[:8]}"
     db = postgres.new_database("killed")
