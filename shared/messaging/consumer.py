@@ -5,6 +5,8 @@ handler in a unit of work that also records the event id as processed — one tr
 are committed to Kafka only after that transaction committed. A redelivered event id is skipped.
 
 Failures:
+- the message is larger than `max_event_bytes` (1 MiB, the broker's default message limit): permanent,
+  dead-lettered unread, so an oversized value never reaches the JSON parser;
 - the message is not a valid event (bad JSON, envelope or payload, unknown type), or the handler
   refuses it with a DomainError: permanent; it goes to `<topic>.dlq` at once;
 - the service's database is unreachable: nothing is acknowledged, the partitions are rewound and
@@ -40,6 +42,8 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[UnitOfWork, Envelope], None]
 
+MAX_EVENT_BYTES = 1024 * 1024
+
 
 class BackendUnavailable(Exception):
     """The service's own database cannot be reached; retry the same record later."""
@@ -73,6 +77,7 @@ class IdempotentConsumer:
         max_attempts: int = 3,
         retry_backoff_s: float = 0.2,
         sleep: Callable[[float], None] = time.sleep,
+        max_event_bytes: int = MAX_EVENT_BYTES,
     ) -> None:
         unknown = set(handlers) - {d.event_type for d in catalog.definitions()}
         if unknown:
@@ -85,11 +90,15 @@ class IdempotentConsumer:
         self._max_attempts = max(1, max_attempts)
         self._retry_backoff_s = retry_backoff_s
         self._sleep = sleep
+        self._max_event_bytes = max_event_bytes
 
     # --- one record -------------------------------------------------------------------------
 
     def handle(self, record: Record) -> Outcome:
         """Process one record to a final outcome, or raise BackendUnavailable."""
+        size = len(record.value or b"")
+        if size > self._max_event_bytes:
+            return self._dead_letter(record, f"event too large: {size} bytes > {self._max_event_bytes}", attempts=1)
         try:
             envelope = self._catalog.read(Envelope.from_json(record.value))
         except InvalidEvent as exc:
