@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from kafka import KafkaConsumer, KafkaProducer
-from kafka.errors import CommitFailedError
+from kafka.errors import CommitFailedError, KafkaError
 from kafka.structs import OffsetAndMetadata, TopicPartition
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
@@ -221,6 +221,10 @@ class IdempotentConsumer:
         except CommitFailedError as exc:
             # The group rebalanced; the new owner re-reads these records and the inbox skips them.
             log.warning("consumer %s: offset commit failed after a rebalance: %s", self.name, exc)
+        except KafkaError as exc:
+            # The broker is away (e.g. a commit timeout while it restarts). The records are processed and in
+            # the inbox; the next commit covers them, and a re-read before that is skipped as a duplicate.
+            log.warning("consumer %s: offset commit failed, the broker is unavailable: %s", self.name, exc)
 
     def run(self, consumer: KafkaConsumer, stop: threading.Event, max_backoff_s: float = 30.0) -> None:
         backoff = 0.5
@@ -232,6 +236,11 @@ class IdempotentConsumer:
             except BackendUnavailable as exc:
                 CONSUMER_BACKEND_UNAVAILABLE.labels(self.name).inc()
                 log.error("consumer %s: database unavailable, retrying in %.1fs: %s", self.name, backoff, exc)
+                stop.wait(backoff)
+                backoff = min(backoff * 2, max_backoff_s)
+            except KafkaError as exc:  # the broker is away: keep the process, poll again after a pause
+                CONSUMER_BACKEND_UNAVAILABLE.labels(self.name).inc()
+                log.error("consumer %s: broker unavailable, retrying in %.1fs: %s", self.name, backoff, exc)
                 stop.wait(backoff)
                 backoff = min(backoff * 2, max_backoff_s)
 

@@ -8,6 +8,8 @@ tests so that it can be killed (SIGKILL) or cut off from its broker or database.
 from __future__ import annotations
 
 import dataclasses
+import faulthandler
+import signal
 import sys
 
 from services.rewards.bootstrap import create_runtime, event_handlers
@@ -45,6 +47,7 @@ def runtime_for(database_url: str, bootstrap: str, inbound: str, outbound: str) 
 
 def main(inbound: str, outbound: str, group: str, database_url: str, bootstrap: str) -> None:
     configure_logging("rewards-fault-test")
+    faulthandler.register(signal.SIGUSR1)  # a test that finds it stuck asks for its threads' stacks
     runtime = runtime_for(database_url, bootstrap, inbound, outbound)
     producer = create_producer(bootstrap, client_id=group)
     relay = OutboxRelay(runtime.engine, runtime.tables.outbox, producer, lock_name=group, batch_size=200)
