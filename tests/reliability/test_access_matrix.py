@@ -134,6 +134,7 @@ def test_every_route_but_health_metrics_and_docs_wants_a_valid_token(service) ->
         assert client.get(path).status_code in (200, 503), path  # readyz: 503 only if the database is away
     assert stored(runtime) == before
     FIGURES.setdefault(name, {})["unauthenticated_requests_refused"] = checked
+    print(f"ACCESS MATRIX [{name}] unauthenticated requests refused={checked}")
 
 
 def test_another_instansis_records_answer_as_if_they_did_not_exist(service) -> None:
