@@ -38,6 +38,9 @@ class Settings:
     relay_batch_size: int
     # The worker's /metrics port (0: no metrics server). The web process serves /metrics on its own port.
     metrics_port: int = 9100
+    # Verification keys still accepted after a rotation (JWT_PREVIOUS_SECRETS, comma-separated): tokens
+    # signed with an old key stay valid until they expire, new tokens are signed with jwt_secret only.
+    jwt_previous_secrets: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, service: str) -> Settings:
@@ -53,4 +56,7 @@ class Settings:
             consumer_max_attempts=_int("CONSUMER_MAX_ATTEMPTS", 3),
             relay_batch_size=_int("OUTBOX_RELAY_BATCH_SIZE", 500),
             metrics_port=_int("METRICS_PORT", 9100),
+            jwt_previous_secrets=tuple(
+                key.strip() for key in os.environ.get("JWT_PREVIOUS_SECRETS", "").split(",") if key.strip()
+            ),
         )

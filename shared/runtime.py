@@ -31,6 +31,7 @@ from shared.storage.database import create_db_engine, create_session_factory
 from shared.storage.tables import EventingTables
 from shared.storage.unit_of_work import UnitOfWork
 from shared.web import create_service_app
+from shared.web.audit import create_audit_blueprint
 
 
 @dataclass
@@ -51,8 +52,10 @@ class ServiceRuntime:
         return UnitOfWork(self.session_factory, self.tables, self.catalog, producer=self.settings.service)
 
     def web_app(self, *, title: str, description: str, blueprints: Sequence[Blueprint]) -> Flask:
+        # Every service offers its audit trail (GET /api/v1/audit) from its own event store.
+        audit = create_audit_blueprint(self.uow, self.tables.event_store)
         return create_service_app(
-            self.settings, title=title, description=description, engine=self.engine, blueprints=blueprints
+            self.settings, title=title, description=description, engine=self.engine, blueprints=[*blueprints, audit]
         )
 
     def migrate(self) -> None:

@@ -5,6 +5,8 @@ handler in a unit of work that also records the event id as processed — one tr
 are committed to Kafka only after that transaction committed. A redelivered event id is skipped.
 
 Failures:
+- the message is larger than `max_event_bytes` (1 MiB, the broker's default message limit): permanent,
+  dead-lettered unread, so an oversized value never reaches the JSON parser;
 - the message is not a valid event (bad JSON, envelope or payload, unknown type), or the handler
   refuses it with a DomainError: permanent; it goes to `<topic>.dlq` at once;
 - the service's database is unreachable: nothing is acknowledged, the partitions are rewound and
@@ -25,7 +27,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from kafka import KafkaConsumer, KafkaProducer
-from kafka.errors import CommitFailedError
+from kafka.errors import CommitFailedError, KafkaError
 from kafka.structs import OffsetAndMetadata, TopicPartition
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
@@ -39,6 +41,8 @@ from shared.storage.unit_of_work import UnitOfWork
 log = logging.getLogger(__name__)
 
 Handler = Callable[[UnitOfWork, Envelope], None]
+
+MAX_EVENT_BYTES = 1024 * 1024
 
 
 class BackendUnavailable(Exception):
@@ -73,6 +77,7 @@ class IdempotentConsumer:
         max_attempts: int = 3,
         retry_backoff_s: float = 0.2,
         sleep: Callable[[float], None] = time.sleep,
+        max_event_bytes: int = MAX_EVENT_BYTES,
     ) -> None:
         unknown = set(handlers) - {d.event_type for d in catalog.definitions()}
         if unknown:
@@ -85,11 +90,15 @@ class IdempotentConsumer:
         self._max_attempts = max(1, max_attempts)
         self._retry_backoff_s = retry_backoff_s
         self._sleep = sleep
+        self._max_event_bytes = max_event_bytes
 
     # --- one record -------------------------------------------------------------------------
 
     def handle(self, record: Record) -> Outcome:
         """Process one record to a final outcome, or raise BackendUnavailable."""
+        size = len(record.value or b"")
+        if size > self._max_event_bytes:
+            return self._dead_letter(record, f"event too large: {size} bytes > {self._max_event_bytes}", attempts=1)
         try:
             envelope = self._catalog.read(Envelope.from_json(record.value))
         except InvalidEvent as exc:
@@ -212,6 +221,10 @@ class IdempotentConsumer:
         except CommitFailedError as exc:
             # The group rebalanced; the new owner re-reads these records and the inbox skips them.
             log.warning("consumer %s: offset commit failed after a rebalance: %s", self.name, exc)
+        except KafkaError as exc:
+            # The broker is away (e.g. a commit timeout while it restarts). The records are processed and in
+            # the inbox; the next commit covers them, and a re-read before that is skipped as a duplicate.
+            log.warning("consumer %s: offset commit failed, the broker is unavailable: %s", self.name, exc)
 
     def run(self, consumer: KafkaConsumer, stop: threading.Event, max_backoff_s: float = 30.0) -> None:
         backoff = 0.5
@@ -223,6 +236,11 @@ class IdempotentConsumer:
             except BackendUnavailable as exc:
                 CONSUMER_BACKEND_UNAVAILABLE.labels(self.name).inc()
                 log.error("consumer %s: database unavailable, retrying in %.1fs: %s", self.name, backoff, exc)
+                stop.wait(backoff)
+                backoff = min(backoff * 2, max_backoff_s)
+            except KafkaError as exc:  # the broker is away: keep the process, poll again after a pause
+                CONSUMER_BACKEND_UNAVAILABLE.labels(self.name).inc()
+                log.error("consumer %s: broker unavailable, retrying in %.1fs: %s", self.name, backoff, exc)
                 stop.wait(backoff)
                 backoff = min(backoff * 2, max_backoff_s)
 

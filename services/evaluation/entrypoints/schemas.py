@@ -76,7 +76,7 @@ class EvaluationQuery(ma.Schema):
     period_year = year_field(strict=False)  # a query string always carries text
     period = fields.String(validate=validate.OneOf(PERIODS))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000_000))
 
 
 class IkiResultOut(ma.Schema):
@@ -184,7 +184,7 @@ class AppealDecisionIn(ma.Schema):
 class AppealQuery(ma.Schema):
     status = fields.String(validate=validate.OneOf(["filed", "accepted", "rejected"]))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000_000))
 
 
 # --- period close -------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ class InboxQuery(ma.Schema):
         metadata={"description": "true: unread only; false: read only; absent: all."},
     )
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000_000))
     lang = _LANG
 
 
@@ -73,7 +73,7 @@ class DeliveryQuery(ma.Schema):
     channel = fields.String(validate=validate.OneOf(["email", "webhook"]))
     nip = fields.String(validate=validate.Regexp(r"^\d{18}$"))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000_000))
 
 
 class AttemptOut(ma.Schema):
@@ -150,7 +150,7 @@ class CampaignOut(ma.Schema):
 
 class PageQuery(ma.Schema):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000_000))
 
 
 class UnitReachOut(ma.Schema):

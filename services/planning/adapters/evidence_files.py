@@ -8,7 +8,9 @@ of document and image types is accepted, recognised by their content (magic byte
 from __future__ import annotations
 
 import hashlib
+import io
 import uuid
+import zipfile
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,6 +33,8 @@ _OFFICE = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
+# The part every Office Open XML package has, and the folder of each kind's main part.
+_OFFICE_PARTS = {".docx": "word/", ".xlsx": "xl/", ".pptx": "ppt/"}
 ACCEPTED = "PDF, PNG, JPEG, DOCX, XLSX, PPTX"
 
 
@@ -41,8 +45,20 @@ def sniff_content_type(filename: str, content: bytes) -> str | None:
             if content_type != "application/zip":
                 return content_type
             suffix = filename.lower()[filename.rfind(".") :] if "." in filename else ""
-            return _OFFICE.get(suffix)
+            return _OFFICE.get(suffix) if _is_office_package(content, suffix) else None
     return None
+
+
+def _is_office_package(content: bytes, suffix: str) -> bool:
+    """A readable ZIP holding [Content_Types].xml and the kind's main folder — not any ZIP renamed .xlsx."""
+    if suffix not in _OFFICE_PARTS:
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as package:
+            names = package.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    return "[Content_Types].xml" in names and any(n.startswith(_OFFICE_PARTS[suffix]) for n in names)
 
 
 def safe_label(filename: str) -> str:

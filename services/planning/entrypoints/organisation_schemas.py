@@ -111,7 +111,7 @@ class EmployeeQuery(ma.Schema):
     position_kind = choice(PositionKind)
     active = fields.Boolean()
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000_000))
 
 
 class EmployeePage(ma.Schema):

@@ -105,7 +105,7 @@ class SkpQuery(ma.Schema):
     period_year = year_field(strict=False)
     status = fields.String(validate=validate.OneOf(["draft", "submitted", "approved", "returned"]))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000_000))
 
 
 class TeamQuery(ma.Schema):

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint, abort
 
 from services.rewards.adapters.policies import PolicySchema, policy_from_data
 from services.rewards.entrypoints import schemas
@@ -157,6 +157,13 @@ def create_policies_blueprint(uow: UowFactory, config: RewardsConfig) -> Bluepri
     return bp
 
 
+def _checked_year(period_year: int) -> int:
+    """A period year in the path is validated like one in a body (a year like 9999 used to end in a 500)."""
+    if not 2000 <= period_year <= 2100:
+        abort(422, messages={"path": {"period_year": ["Tahun 2000–2100. / A year from 2000 to 2100."]}})
+    return period_year
+
+
 def create_operations_blueprint(uow: UowFactory, config: RewardsConfig) -> Blueprint:
     bp = Blueprint(
         "operations",
@@ -171,7 +178,7 @@ def create_operations_blueprint(uow: UowFactory, config: RewardsConfig) -> Bluep
     def rerun(period_year: int) -> dict[str, Any]:
         """Re-decide the period's annual results under the policy version now in effect for it: each
         decision from another version is revoked (reward.revoked) and replaced."""
-        return handlers.rerun_period(uow(), config, current_principal(), period_year)
+        return handlers.rerun_period(uow(), config, current_principal(), _checked_year(period_year))
 
     @bp.route("/budgets/<int:period_year>/<unit_id>", methods=["PUT"])
     @bp.arguments(schemas.BudgetIn)
@@ -179,7 +186,7 @@ def create_operations_blueprint(uow: UowFactory, config: RewardsConfig) -> Bluep
     @require_roles(Role.ADMIN)
     def put_budget(body: dict[str, Any], period_year: int, unit_id: str) -> dict[str, Any]:
         """Set a unit's incentive budget (rupiah per year) for the incentives decided from a period."""
-        return handlers.set_budget(uow(), current_principal(), unit_id[:60], period_year, body["amount"])
+        return handlers.set_budget(uow(), current_principal(), unit_id[:60], _checked_year(period_year), body["amount"])
 
     @bp.route("/incentive-register", methods=["GET"])
     @bp.arguments(schemas.RegisterQuery, location="query")

@@ -14,7 +14,7 @@ DECISION_STATES = ["granted", *COACHING_STATES]
 
 class Paging(ma.Schema):
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000_000))
 
 
 class DecisionQuery(Paging):

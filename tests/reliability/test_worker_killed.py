@@ -1,0 +1,98 @@
+"""The rewards worker killed with SIGKILL at random points of a stream of evaluation results, restarted,
+again and again, against the real broker and PostgreSQL: afterwards every evaluation has exactly one
+reward decision, each decision's events are in the outbox once and all of them reach the topic (a
+relay killed between send and mark may send a row again: the same event id, which consumers skip).
+
+Figures are printed (pytest -s): events, faults injected, lost, duplicated.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import time
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from services.rewards.adapters.tables import decisions
+from tests.integration.kafka_tools import fresh_topic
+from tests.reliability import fault_tools as ft
+from tests.reliability.rewards_worker import runtime_for
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+# Bounded so that `make test` stays reasonable on a small machine; KINERJA_FAULT_EVENTS=5000 for a longer run.
+EVENTS = int(os.environ.get("KINERJA_FAULT_EVENTS", "1500"))
+REDELIVERED = EVENTS // 10  # the same records sent a second time: at-least-once delivery from upstream
+KILLS = 5
+
+
+def test_a_worker_killed_at_random_points_and_restarted_processes_every_event_exactly_once(
+    postgres, kafka_bootstrap, tmp_path
+) -> None:
+    rng = random.Random(9)
+    inbound, outbound = fresh_topic(kafka_bootstrap, "killed-in"), fresh_topic(kafka_bootstrap, "killed-out")
+    group = f"killed-{uuid.uuid4().hex[:8]}"
+    db = postgres.new_database("killed")
+    runtime = runtime_for(db, kafka_bootstrap, inbound, outbound)
+    runtime.migrate()
+    stream = ft.evaluations(EVENTS)
+    ft.produce(kafka_bootstrap, inbound, stream + rng.sample(stream, REDELIVERED))
+    log = tmp_path / "worker.log"
+
+    kills = 0
+    worker = ft.start_worker(inbound, outbound, group, db, kafka_bootstrap, log)
+    try:
+        while kills < KILLS:
+            # Wait for some progress, then kill at a random moment: mid-transaction, mid-commit, mid-relay.
+            before = max(0, ft.decisions_made(runtime))
+            ft.wait_for(lambda b=before: ft.decisions_made(runtime) > b, "progress after a restart")
+            time.sleep(rng.uniform(0.2, 2.5))
+            if ft.decisions_made(runtime) >= EVENTS and ft.unpublished(runtime) == 0:
+                break  # nothing left to interrupt
+            worker.send_signal(signal.SIGKILL)
+            worker.wait(30)
+            kills += 1
+            worker = ft.start_worker(inbound, outbound, group, db, kafka_bootstrap, log)
+        ft.wait_for(lambda: ft.decisions_made(runtime) >= EVENTS, "every evaluation to be decided")
+        ft.wait_for(lambda: ft.unpublished(runtime) == 0, "the outbox to drain")
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(60)
+
+    outbox, inbox = runtime.tables.outbox, runtime.tables.processed_events
+    with runtime.engine.connect() as conn:
+        decided = conn.execute(select(func.count(func.distinct(decisions.c.evaluation_id)))).scalar_one()
+        rows = conn.execute(select(func.count()).select_from(decisions)).scalar_one()
+        processed = conn.execute(select(func.count()).select_from(inbox).where(inbox.c.consumer == group)).scalar_one()
+        outbox_ids = set(conn.execute(select(outbox.c.event_id)).scalars())
+        decision_events = conn.execute(
+            select(func.count())
+            .select_from(outbox)
+            .where(outbox.c.event_type.in_(["reward.granted", "coaching.assigned"]))
+        ).scalar_one()
+    on_topic = ft.read_topic_event_ids(kafka_bootstrap, outbound, expected=len(outbox_ids))
+    runtime.engine.dispose()
+
+    lost = (EVENTS - decided) + len(outbox_ids - set(on_topic))
+    duplicated = (rows - decided) + (decision_events - EVENTS) + (processed - EVENTS)
+    redelivered_on_topic = sum(n - 1 for n in on_topic.values())
+    ft.Figures(
+        "worker SIGKILL",
+        events=EVENTS + REDELIVERED,
+        faults=kills,
+        lost=lost,
+        duplicated=duplicated,
+        extra={
+            "decisions": rows,
+            "outbox_events": len(outbox_ids),
+            "topic_redeliveries_same_event_id": redelivered_on_topic,
+        },
+    ).report()
+    assert kills >= 3, "the worker should have been killed mid-stream several times"
+    assert (rows, decided, processed, decision_events) == (EVENTS, EVENTS, EVENTS, EVENTS)
+    assert set(on_topic) == outbox_ids  # every decision's event reached the topic, no stray ones
+    assert lost == duplicated == 0
