@@ -38,6 +38,8 @@ class Settings:
     relay_batch_size: int
     # The worker's /metrics port (0: no metrics server). The web process serves /metrics on its own port.
     metrics_port: int = 9100
+    # Events per consumer transaction (1: one transaction per event). See shared/messaging/consumer.py.
+    consumer_batch_size: int = 200
 
     @classmethod
     def from_env(cls, service: str) -> Settings:
@@ -52,5 +54,6 @@ class Settings:
             jwt_audience=os.environ.get("JWT_AUDIENCE", "kinerja-api"),
             consumer_max_attempts=_int("CONSUMER_MAX_ATTEMPTS", 3),
             relay_batch_size=_int("OUTBOX_RELAY_BATCH_SIZE", 500),
+            consumer_batch_size=_int("CONSUMER_BATCH_SIZE", 200),
             metrics_port=_int("METRICS_PORT", 9100),
         )
