@@ -9,7 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kafka import KafkaAdminClient, KafkaConsumer
+from kafka import KafkaAdminClient, TopicPartition
+from kafka.protocol.consumer.offsets import IsolationLevel, OffsetSpec
 from sqlalchemy import create_engine, text
 
 GROUPS = ("kinerja-evaluation", "kinerja-rewards", "kinerja-notifications")
@@ -20,16 +21,15 @@ class Lag:
 
     def __init__(self, bootstrap: str) -> None:
         self._admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="kinerja-bench-lag")
-        self._consumer = KafkaConsumer(bootstrap_servers=bootstrap, client_id="kinerja-bench-lag")
 
     def sample(self) -> dict[str, dict[str, int]]:
         """group → {topic: lag}."""
         out: dict[str, dict[str, int]] = {}
         for group in GROUPS:
-            committed = self._admin.list_consumer_group_offsets(group)
+            committed = self._admin.list_group_offsets(group).get(group, {})
             if not committed:
                 continue
-            ends = self._consumer.end_offsets(list(committed))
+            ends = self._ends(list(committed))
             per_topic: dict[str, int] = {}
             for tp, meta in committed.items():
                 if tp.topic.endswith(".dlq"):
@@ -38,9 +38,14 @@ class Lag:
             out[group] = per_topic
         return out
 
+    def _ends(self, partitions: list[TopicPartition]) -> dict[TopicPartition, int]:
+        found = self._admin.list_partition_offsets(
+            dict.fromkeys(partitions, OffsetSpec.LATEST), isolation_level=IsolationLevel.READ_COMMITTED
+        )
+        return {tp: getattr(v, "offset", v) for tp, v in found.items()}
+
     def close(self) -> None:
         self._admin.close()
-        self._consumer.close()
 
 
 COUNTS = {
@@ -110,7 +115,8 @@ class Monitor:
 
     def stop(self) -> None:
         self._stop.set()
-        self._thread.join(timeout=30)
+        if self._thread.is_alive():
+            self._thread.join(timeout=30)
         self._lag.close()
         for engine in self._engines.values():
             engine.dispose()

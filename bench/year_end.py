@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import signal
 import statistics
 import time
 from datetime import UTC, datetime
@@ -102,7 +103,8 @@ def latencies(urls: dict[str, str], since: datetime) -> list[float]:
         completed = dict(
             conn.execute(
                 text(
-                    "SELECT event_id, created_at FROM outbox WHERE event_type = 'evaluation.completed' AND created_at >= :t"
+                    "SELECT event_id, created_at FROM outbox "
+                    "WHERE event_type = 'evaluation.completed' AND created_at >= :t"
                 ),
                 {"t": since},
             ).all()
@@ -252,6 +254,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--seed", type=int, default=8)
     args = parser.parse_args(argv)
+    # SIGTERM (a timeout, an operator) unwinds like Ctrl-C, so the services and the broker are stopped.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     RESULTS.mkdir(exist_ok=True)
     args.log_dir = Path("var") / "bench" / stamp
