@@ -19,6 +19,8 @@ guarantee stays: the handlers' writes and the inbox rows of every event of the b
 together (idempotency), and the offsets are committed only after that commit. Each event runs in
 its own SAVEPOINT, so one that fails is rolled back alone: a permanent failure goes to the DLQ by
 itself (with its reason) and the others commit; a transient one is retried in a fresh savepoint.
+The events the handlers publish are validated at once and written to the outbox in one statement
+at the end of the batch, in the same transaction; a failed event's are dropped with its savepoint.
 A crash before the commit leaves nothing behind and no offset committed: the whole batch is
 redelivered, and the inbox — written in the same transaction — makes that safe. If the commit
 itself meets a duplicate inbox row (another copy of this consumer took the same events during a
@@ -194,6 +196,8 @@ class IdempotentConsumer:
         if not pending:
             return [o for o in outcomes if o is not None]
         with self._uow_factory() as uow:
+            # The batch's outbox rows go in one statement at the end (still in this transaction).
+            uow.outbox.defer()
             # One query for the whole batch instead of one per event.
             seen = uow.inbox.seen_many(self.name, [envelope.event_id for _, _, envelope in pending if envelope])
             processed: list[tuple[Envelope, Any]] = []
@@ -206,6 +210,7 @@ class IdempotentConsumer:
                 outcomes[i] = self._process_in_savepoint(uow, record, envelope)
                 if outcomes[i].status == "processed":
                     processed.append((envelope, record))
+            uow.outbox.flush()
             uow.inbox.record_many(self.name, processed)
             uow.commit()
         return [o for o in outcomes if o is not None]
@@ -216,6 +221,7 @@ class IdempotentConsumer:
         with traced(Trace(correlation_id=envelope.correlation_id, causation_id=envelope.event_id)):
             for attempt in range(1, self._max_attempts + 1):
                 savepoint = uow.session.begin_nested()
+                queued = uow.outbox.mark()
                 try:
                     handler(uow, envelope)
                     savepoint.commit()
@@ -224,10 +230,12 @@ class IdempotentConsumer:
                     raise  # the database is away: the whole batch is retried later
                 except DomainError as exc:
                     savepoint.rollback()
+                    uow.outbox.discard_after(queued)  # its events are undone with its writes
                     reason = f"refused by handler: {exc.code}: {exc}"
                     return self._dead_letter(record, reason, attempts=attempt, event_type=envelope.event_type)
                 except Exception as exc:  # noqa: BLE001 - any other failure is retried, then dead-lettered
                     savepoint.rollback()
+                    uow.outbox.discard_after(queued)
                     log.warning(
                         "consumer %s: %s at %s-%d@%d failed (attempt %d/%d): %s",
                         self.name,

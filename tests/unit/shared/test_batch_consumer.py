@@ -26,8 +26,9 @@ class Writer:
     """A handler that writes one row per event (to the event store) so rollbacks can be seen;
     `fail` maps an event id to what to raise (once per listed failure, after the write)."""
 
-    def __init__(self, store, fail: dict[str, list[BaseException]] | None = None) -> None:
+    def __init__(self, store, fail: dict[str, list[BaseException]] | None = None, publish: bool = False) -> None:
         self.store = store
+        self.publish = publish
         self.fail = fail or {}
         self.calls: list[str] = []
 
@@ -45,6 +46,10 @@ class Writer:
                 correlation_id="c",
             )
         )
+        if self.publish:
+            uow.publish(
+                "plan.returned", envelope.payload, tenant="1671", aggregate_id=envelope.event_id, aggregate_version=1
+            )
         failures = self.fail.get(envelope.event_id)
         if failures:
             raise failures.pop(0)
@@ -235,3 +240,19 @@ def test_batch_size_one_is_one_transaction_per_event(store, five) -> None:
     consumer_for(store, Writer(store), FakeProducer(), counting, batch_size=1).poll_once(kafka)
     assert counting.commits == 5
     assert processed_count(store) == 5
+
+
+def test_published_events_are_written_once_per_batch_and_a_failed_events_are_dropped(store, five) -> None:
+    poison, flaky = five[1], five[3]
+    handler = Writer(
+        store,
+        fail={poison.event_id: [DomainError("nope", "Tidak.", "No.")], flaky.event_id: [RuntimeError("x")]},
+        publish=True,
+    )
+    outcomes = consumer_for(store, handler, FakeProducer()).handle_batch(records([e.to_json() for e in five]))
+    assert [o.status for o in outcomes] == ["processed", "dead_lettered", "processed", "processed", "processed"]
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(store.tables.outbox.c.value).order_by(store.tables.outbox.c.id)).scalars().all()
+    published = [Envelope.from_json(v).aggregate_id for v in rows]
+    # one event each for the four processed (the flaky one's first attempt undone), in batch order
+    assert published == [e.event_id for e in five if e is not poison]
