@@ -44,6 +44,18 @@ class Lag:
         )
         return {tp: getattr(v, "offset", v) for tp, v in found.items()}
 
+    def skip_to_end(self, partitions: int) -> None:
+        """Move every group's committed offsets to the end of its topics (no member may be running).
+
+        Every run starts from copies of the databases as they were when loading ended; the events a
+        previous run produced after that must not be consumed again by the next run."""
+        for group in GROUPS:
+            committed = self._admin.list_group_offsets(group).get(group, {})
+            topics = {tp.topic for tp in committed}
+            if topics:
+                specs = {TopicPartition(t, n): OffsetSpec.LATEST for t in topics for n in range(partitions)}
+                self._admin.reset_group_offsets(group, specs)
+
     def close(self) -> None:
         self._admin.close()
 

@@ -12,16 +12,16 @@ def table(results: dict) -> str:
         f"{results['employees']} employees, {results['units']} units; loading (not the year-end): "
         f"{results['loading']['timings']}",
         "",
-        "| run | wall s | evaluations done s | evaluation / rewards / notifications events/s (busy) "
+        "| run | wall s | drained s | evaluations done s | evaluation / rewards / notifications events/s (busy) "
         "| completed→notice p50 / p95 / p99 s | of raw baseline | max lag eval / rewards / notif |",
-        "|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for run in results["runs"]:
         rate = run["events_per_s_active"]
         lat = run["latency_completed_to_notice_s"]
         lag = run["max_lag"]
         lines.append(
-            f"| {run['label']} | {run['wall_s']} | {run['evaluations_done_s']} "
+            f"| {run['label']} | {run['wall_s']} | {run.get('drained_s')} | {run['evaluations_done_s']} "
             f"| {rate['evaluation']} / {rate['rewards']} / {rate['notifications']} "
             f"| {lat['p50']} / {lat['p95']} / {lat['p99']} | {run.get('fraction_of_baseline')} "
             f"| {lag['kinerja-evaluation']} / {lag['kinerja-rewards']} / {lag['kinerja-notifications']} |"
