@@ -6,7 +6,7 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install lint clean docs docs-check manifests
+.PHONY: run test install lint clean docs docs-check manifests bench
 
 install: $(VENV)/.installed
 
@@ -34,6 +34,10 @@ docs-check: install
 # The generated kustomize base (deploy/k8s/base); overlays are hand-written.
 manifests: install
 	$(PY) -m deploy.k8s_manifests write
+
+# The year-end benchmark (bench/year_end.py; not a test): BENCH_ARGS="--employees 2000 --workers 1,4"
+bench: install
+	$(PY) -m bench.year_end $(BENCH_ARGS)
 
 clean:
 	rm -rf var .pytest_cache

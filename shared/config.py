@@ -41,6 +41,8 @@ class Settings:
     # Verification keys still accepted after a rotation (JWT_PREVIOUS_SECRETS, comma-separated): tokens
     # signed with an old key stay valid until they expire, new tokens are signed with jwt_secret only.
     jwt_previous_secrets: tuple[str, ...] = ()
+    # Events per consumer transaction (1: one transaction per event). See shared/messaging/consumer.py.
+    consumer_batch_size: int = 200
 
     @classmethod
     def from_env(cls, service: str) -> Settings:
@@ -55,6 +57,7 @@ class Settings:
             jwt_audience=os.environ.get("JWT_AUDIENCE", "kinerja-api"),
             consumer_max_attempts=_int("CONSUMER_MAX_ATTEMPTS", 3),
             relay_batch_size=_int("OUTBOX_RELAY_BATCH_SIZE", 500),
+            consumer_batch_size=_int("CONSUMER_BATCH_SIZE", 200),
             metrics_port=_int("METRICS_PORT", 9100),
             jwt_previous_secrets=tuple(
                 key.strip() for key in os.environ.get("JWT_PREVIOUS_SECRETS", "").split(",") if key.strip()

@@ -76,6 +76,7 @@ class ServiceRuntime:
                 uow_factory=self.uow,
                 dlq_producer=producer,
                 max_attempts=self.settings.consumer_max_attempts,
+                batch_size=self.settings.consumer_batch_size,
             )
         consumed = {self.catalog.topic_of(event_type) for event_type in handlers}
         produced = {SERVICE_TOPICS[service]}

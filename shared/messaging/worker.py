@@ -110,6 +110,7 @@ class Worker:
                     group_id=self.consumer.name,
                     topics=self.consumed_topics,
                     client_id=f"kinerja-{self.settings.service}-worker",
+                    max_poll_records=max(200, self.consumer.batch_size),
                 )
                 try:
                     self.consumer.run(kafka_consumer, self.stop_event)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
@@ -16,6 +17,26 @@ class Outbox:
         self._session = session
         self._table = table
         self._catalog = catalog
+        # While deferred (a consumer's batch): rows are validated at once but inserted by `flush`,
+        # one statement for the whole batch instead of one per event.
+        self._deferred: list[dict[str, Any]] | None = None
+
+    def defer(self) -> None:
+        self._deferred = []
+
+    def mark(self) -> int:
+        """How many deferred rows are queued (to `discard_after` when one event of a batch fails)."""
+        return len(self._deferred or [])
+
+    def discard_after(self, mark: int) -> None:
+        if self._deferred is not None:
+            del self._deferred[mark:]
+
+    def flush(self) -> None:
+        """Insert the deferred rows (in the order they were added: ids ascend) and stop deferring."""
+        rows, self._deferred = self._deferred or [], None
+        if rows:
+            self._session.execute(insert(self._table), rows)
 
     def add(self, envelope: Envelope) -> Envelope:
         """Validate the event against the contract and queue it; it is sent only if we commit."""
@@ -27,18 +48,19 @@ class Outbox:
         if not prepared:
             return []
         now = datetime.now(UTC)
-        self._session.execute(
-            insert(self._table),
-            [
-                {
-                    "event_id": p.event_id,
-                    "topic": self._catalog.topic_of(p.event_type),
-                    "message_key": self._catalog.key_of(p),
-                    "event_type": p.event_type,
-                    "value": p.to_json().decode(),
-                    "created_at": now,
-                }
-                for p in prepared
-            ],
-        )
+        rows = [
+            {
+                "event_id": p.event_id,
+                "topic": self._catalog.topic_of(p.event_type),
+                "message_key": self._catalog.key_of(p),
+                "event_type": p.event_type,
+                "value": p.to_json().decode(),
+                "created_at": now,
+            }
+            for p in prepared
+        ]
+        if self._deferred is not None:
+            self._deferred.extend(rows)
+        else:
+            self._session.execute(insert(self._table), rows)
         return prepared

@@ -66,6 +66,7 @@ def main(topic: str, group: str, database_url: str, bootstrap: str, metrics_port
         handlers={"plan.returned": handler},
         uow_factory=lambda: UnitOfWork(sessions, tables, catalog, producer="graceful"),
         dlq_producer=producer,
+        batch_size=settings.consumer_batch_size,
     )
     worker = Worker(settings, relay, producer, consumer, consumed_topics=[topic], produced_topics=[])
     worker.install_signal_handlers()

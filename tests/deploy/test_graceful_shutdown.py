@@ -73,7 +73,8 @@ def _start(topic: str, group: str, db: str, bootstrap: str, port: int) -> subpro
     return subprocess.Popen(
         [sys.executable, "-m", "tests.deploy.graceful_worker", topic, group, db, bootstrap, str(port)],
         cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        # Batches of 20 (a transaction each) so that SIGTERM lands mid-stream, with batches in hand.
+        env={**os.environ, "PYTHONPATH": str(REPO), "CONSUMER_BATCH_SIZE": "20"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

@@ -1,0 +1,69 @@
+"""The raw baseline on the same broker and database: bare kafka-python produce and consume of the
+same number of messages (of the year-end's mean size), and the same number of rows written to
+PostgreSQL, with no business logic — the floor of what the hardware and clients allow."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+from kafka import KafkaConsumer, KafkaProducer
+from kafka.admin import KafkaAdminClient, NewTopic
+from sqlalchemy import create_engine, text
+
+
+def kafka_round_trip(bootstrap: str, messages: int, size: int, partitions: int) -> dict[str, Any]:
+    topic = f"bench.raw.{uuid.uuid4().hex[:8]}"
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+    admin.create_topics([NewTopic(topic, partitions, 1)])
+    admin.close()
+    payload = (b'{"x":"' + b"a" * max(1, size - 8) + b'"}')[:size]
+    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
+    started = time.perf_counter()
+    for n in range(messages):
+        producer.send(topic, key=str(n).encode(), value=payload)
+    producer.flush()
+    produced_s = time.perf_counter() - started
+    producer.close()
+    consumer = KafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=f"bench-raw-{uuid.uuid4().hex[:8]}",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    started = time.perf_counter()
+    seen = 0
+    while seen < messages:
+        for records in consumer.poll(timeout_ms=500).values():
+            seen += len(records)
+        consumer.commit()
+    consumed_s = time.perf_counter() - started
+    consumer.close()
+    return {
+        "messages": messages,
+        "bytes_each": size,
+        "produce_s": round(produced_s, 3),
+        "consume_s": round(consumed_s, 3),
+        "produce_per_s": round(messages / produced_s),
+        "consume_per_s": round(messages / consumed_s),
+    }
+
+
+def postgres_rows(database_url: str, rows: int, size: int, batch: int = 500) -> dict[str, Any]:
+    """Rows of the same size in transactions of `batch` rows (what a batching consumer can do)."""
+    engine = create_engine(database_url)
+    value = "a" * size
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE raw_rows (id bigserial PRIMARY KEY, k text NOT NULL, v text NOT NULL)"))
+    started = time.perf_counter()
+    for start in range(0, rows, batch):
+        with engine.begin() as conn:
+            conn.execute(
+                text("INSERT INTO raw_rows (k, v) VALUES (:k, :v)"),
+                [{"k": str(n), "v": value} for n in range(start, min(rows, start + batch))],
+            )
+    written_s = time.perf_counter() - started
+    engine.dispose()
+    return {"rows": rows, "batch": batch, "write_s": round(written_s, 3), "rows_per_s": round(rows / written_s)}

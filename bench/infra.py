@@ -1,0 +1,173 @@
+"""The broker, the database server and the running system for a benchmark run.
+
+Kafka: a private single-node broker started here (deploy/local/kafka_broker.py) unless
+`--kafka-bootstrap` names one. The services use fixed topic and consumer-group names, so a
+benchmark on the shared development broker would take partitions from — and steal events of —
+any end-to-end test running there at the same time; pass `--kafka-bootstrap
+$KINERJA_TEST_KAFKA_BOOTSTRAP` only on a quiet broker. PostgreSQL: KINERJA_TEST_DATABASE_URL (or
+`--database-url`) if given, else a private server (deploy/local/postgres_server.py); every run
+gets fresh databases, so sharing the server is safe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psutil
+import psycopg
+from psycopg import sql
+from sqlalchemy.engine import make_url
+
+from deploy.local.stack import SERVICES, LocalStack
+from shared.config import DEV_JWT_SECRET
+
+
+def free_ports(count: int) -> list[int]:
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
+@contextlib.contextmanager
+def kafka(bootstrap: str | None) -> Iterator[str]:
+    if bootstrap:
+        yield bootstrap
+        return
+    from deploy.local.kafka_broker import KafkaBroker
+
+    with KafkaBroker() as broker:
+        yield broker.bootstrap_servers
+
+
+@contextlib.contextmanager
+def postgres(url: str | None) -> Iterator[str]:
+    url = url or os.environ.get("KINERJA_TEST_DATABASE_URL")
+    if url:
+        yield url
+        return
+    from deploy.local.postgres_server import PostgresServer
+
+    with PostgresServer() as server:
+        yield server.url()
+
+
+@dataclass
+class Databases:
+    """CREATE DATABASE (optionally as a copy of another) on the server of `admin_url`."""
+
+    admin_url: str
+
+    def _connect(self) -> psycopg.Connection[Any]:
+        url = make_url(self.admin_url)
+        return psycopg.connect(
+            host=url.host or "127.0.0.1",
+            port=url.port or 5432,
+            user=url.username,
+            password=url.password,
+            dbname=url.database or "postgres",
+            autocommit=True,
+        )
+
+    def url(self, name: str) -> str:
+        return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
+
+    def create(self, name: str, template: str | None = None) -> str:
+        with self._connect() as conn:
+            statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+            if template:
+                statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
+            conn.execute(statement)
+        return self.url(name)
+
+    def drop(self, name: str) -> None:
+        with self._connect() as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@dataclass
+class System:
+    """The four services as processes (LocalStack), plus extra evaluation worker copies."""
+
+    kafka_bootstrap: str
+    database_urls: Mapping[str, str]
+    log_dir: Path
+    partitions: int
+    evaluation_workers: int = 1
+    env: Mapping[str, str] = field(default_factory=dict)
+    stack: LocalStack | None = None
+
+    def start(self) -> LocalStack:
+        ports = dict(zip(SERVICES, free_ports(len(SERVICES)), strict=True))
+        env = {
+            "JWT_SECRET": DEV_JWT_SECRET,
+            "KAFKA_TOPIC_PARTITIONS": str(self.partitions),
+            "WEB_CONCURRENCY": "1",
+            "LOG_LEVEL": "WARNING",
+            **self.env,
+        }
+        self.stack = LocalStack(
+            kafka_bootstrap=self.kafka_bootstrap,
+            database_urls=self.database_urls,
+            ports=ports,
+            log_dir=self.log_dir,
+            env=env,
+        ).start(timeout=180)
+        evaluation = self.stack.services["evaluation"]
+        for copy in range(2, self.evaluation_workers + 1):
+            evaluation.processes[f"worker{copy}"] = evaluation._spawn(f"worker{copy}", "worker")
+        return self.stack
+
+    def processes(self) -> dict[str, psutil.Process]:
+        """'<service>-<role>' → the process (gunicorn's master; its workers are its children)."""
+        assert self.stack is not None
+        found = {}
+        for name, service in self.stack.services.items():
+            for role, popen in service.processes.items():
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    found[f"{name}-{role}"] = psutil.Process(popen.pid)
+        return found
+
+    def stop(self) -> None:
+        if self.stack is not None:
+            self.stack.stop()
+            self.stack = None
+
+
+def peak_rss_mb(process: psutil.Process) -> float:
+    """The high-water mark of resident memory (VmHWM) of the process and its children, in MB."""
+    total = 0.0
+    with contextlib.suppress(psutil.NoSuchProcess):
+        for p in [process, *process.children(recursive=True)]:
+            with contextlib.suppress(OSError, psutil.NoSuchProcess):
+                for line in Path(f"/proc/{p.pid}/status").read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        total += int(line.split()[1]) / 1024
+    return round(total, 1)
+
+
+def load_average() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
+
+
+def wait_until(probe: Any, what: str, timeout_s: float, interval_s: float = 1.0) -> Any:
+    deadline = time.monotonic() + timeout_s
+    last = None
+    while time.monotonic() < deadline:
+        last = probe()
+        if last:
+            return last
+        time.sleep(interval_s)
+    raise TimeoutError(f"timed out after {timeout_s:.0f}s waiting for {what}; last: {last!r}")

@@ -1,0 +1,134 @@
+"""Sampling while the year-end runs: progress per service, events consumed, consumer lag, memory."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kafka import KafkaAdminClient, TopicPartition
+from kafka.protocol.consumer.offsets import IsolationLevel, OffsetSpec
+from sqlalchemy import create_engine, text
+
+GROUPS = ("kinerja-evaluation", "kinerja-rewards", "kinerja-notifications")
+
+
+class Lag:
+    """Per consumer group: the sum over its partitions of (end offset − committed offset)."""
+
+    def __init__(self, bootstrap: str) -> None:
+        self._admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="kinerja-bench-lag")
+
+    def sample(self) -> dict[str, dict[str, int]]:
+        """group → {topic: lag}."""
+        out: dict[str, dict[str, int]] = {}
+        for group in GROUPS:
+            committed = self._admin.list_group_offsets(group).get(group, {})
+            if not committed:
+                continue
+            ends = self._ends(list(committed))
+            per_topic: dict[str, int] = {}
+            for tp, meta in committed.items():
+                if tp.topic.endswith(".dlq"):
+                    continue
+                per_topic[tp.topic] = per_topic.get(tp.topic, 0) + max(0, ends[tp] - max(meta.offset, 0))
+            out[group] = per_topic
+        return out
+
+    def _ends(self, partitions: list[TopicPartition]) -> dict[TopicPartition, int]:
+        found = self._admin.list_partition_offsets(
+            dict.fromkeys(partitions, OffsetSpec.LATEST), isolation_level=IsolationLevel.READ_COMMITTED
+        )
+        return {tp: getattr(v, "offset", v) for tp, v in found.items()}
+
+    def skip_to_end(self, partitions: int) -> None:
+        """Move every group's committed offsets to the end of its topics (no member may be running).
+
+        Every run starts from copies of the databases as they were when loading ended; the events a
+        previous run produced after that must not be consumed again by the next run."""
+        for group in GROUPS:
+            committed = self._admin.list_group_offsets(group).get(group, {})
+            topics = {tp.topic for tp in committed}
+            if topics:
+                specs = {TopicPartition(t, n): OffsetSpec.LATEST for t in topics for n in range(partitions)}
+                self._admin.reset_group_offsets(group, specs)
+
+    def close(self) -> None:
+        self._admin.close()
+
+
+COUNTS = {
+    "evaluation": """SELECT
+        (SELECT count(*) FROM processed_events),
+        (SELECT count(*) FROM close_items WHERE close_id = :close AND status <> 'pending'),
+        (SELECT count(*) FROM outbox WHERE published_at IS NULL)""",
+    "rewards": """SELECT (SELECT count(*) FROM processed_events),
+        (SELECT count(*) FROM decisions WHERE period_year = :year),
+        (SELECT count(*) FROM outbox WHERE published_at IS NULL)""",
+    "notifications": """SELECT (SELECT count(*) FROM processed_events),
+        (SELECT count(DISTINCT source_event_id) FROM notices WHERE event_type = 'evaluation.completed'),
+        (SELECT count(*) FROM outbox WHERE published_at IS NULL)""",
+    "planning": """SELECT 0, 0, (SELECT count(*) FROM outbox WHERE published_at IS NULL)""",
+}
+
+
+@dataclass
+class Monitor:
+    """A thread sampling every `interval_s` until stopped; `samples` is the time series."""
+
+    database_urls: Mapping[str, str]
+    bootstrap: str
+    year: int
+    close_id: str = ""
+    interval_s: float = 1.0
+    samples: list[dict[str, Any]] = field(default_factory=list)
+    processes: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._engines = {s: create_engine(url, pool_size=1) for s, url in self.database_urls.items()}
+        self._lag = Lag(self.bootstrap)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="bench-monitor", daemon=True)
+        self._t0 = time.monotonic()
+
+    def snapshot(self) -> dict[str, Any]:
+        sample: dict[str, Any] = {"t": round(time.monotonic() - self._t0, 2), "consumed": {}, "done": {}, "outbox": {}}
+        for service, engine in self._engines.items():
+            with engine.connect() as conn:
+                consumed, done, outbox = conn.execute(
+                    text(COUNTS[service]), {"close": self.close_id, "year": self.year}
+                ).one()
+            sample["consumed"][service], sample["done"][service], sample["outbox"][service] = consumed, done, outbox
+        with contextlib.suppress(Exception):
+            sample["lag"] = self._lag.sample()
+        rss = {}
+        for name, process in self.processes.items():
+            with contextlib.suppress(Exception):
+                rss[name] = round(
+                    sum(p.memory_info().rss for p in [process, *process.children(recursive=True)]) / 2**20, 1
+                )
+        sample["rss_mb"] = rss
+        return sample
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            with contextlib.suppress(Exception):
+                self.samples.append(self.snapshot())
+            self._stop.wait(self.interval_s)
+
+    def start(self, close_id: str = "") -> Monitor:
+        self.close_id = close_id
+        self._t0 = time.monotonic()
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=30)
+        self._lag.close()
+        for engine in self._engines.values():
+            engine.dispose()

@@ -1,0 +1,46 @@
+"""A results file as a Markdown table (for docs/scaling.md): `python -m bench.summarise RESULTS.json`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+
+def table(results: dict) -> str:
+    lines = [
+        f"{results['employees']} employees, {results['units']} units; loading (not the year-end): "
+        f"{results['loading']['timings']}",
+        "",
+        "| run | wall s | drained s | evaluations done s | evaluation / rewards / notifications events/s (busy) "
+        "| completed→notice p50 / p95 / p99 s | of raw baseline | max lag eval / rewards / notif |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for run in results["runs"]:
+        rate = run["events_per_s_active"]
+        lat = run["latency_completed_to_notice_s"]
+        lag = run["max_lag"]
+        lines.append(
+            f"| {run['label']} | {run['wall_s']} | {run.get('drained_s')} | {run['evaluations_done_s']} "
+            f"| {rate['evaluation']} / {rate['rewards']} / {rate['notifications']} "
+            f"| {lat['p50']} / {lat['p95']} / {lat['p99']} | {run.get('fraction_of_baseline')} "
+            f"| {lag['kinerja-evaluation']} / {lag['kinerja-rewards']} / {lag['kinerja-notifications']} |"
+        )
+    if "baseline" in results:
+        b = results["baseline"]
+        lines += [
+            "",
+            f"Raw baseline: {b['messages_per_s']} msg/s — kafka-python produce {b['kafka']['produce_per_s']}/s, "
+            f"consume {b['kafka']['consume_per_s']}/s ({b['kafka']['messages']} messages of "
+            f"{b['kafka']['bytes_each']} bytes); PostgreSQL {b['postgres']['rows_per_s']} rows/s.",
+        ]
+    for key, value in results.get("scaling", {}).items():
+        lines.append(f"Scaling ({key}): {value}")
+    peak = max(results["runs"], key=lambda r: max(r["peak_rss_mb"].values()))["peak_rss_mb"]
+    lines.append(f"Peak RSS (MB, web = gunicorn master + worker): {peak}")
+    lines.append(f"Load average at the end: {results['load_average_end']}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(table(json.loads(Path(sys.argv[1]).read_text())))

@@ -1,0 +1,358 @@
+"""Year-end at city scale: load a generated city, close the year, measure until every employee
+has an evaluation, a reward decision and a notice. A script that prints figures, not a test.
+
+    python -m bench.year_end [--employees 10000] [--workers 1,4] [--partitions 4] [--consumer-batch 500]
+
+Steps: start a broker (private unless --kafka-bootstrap) and use PostgreSQL (KINERJA_TEST_DATABASE_URL
+or a private server); create the four services' databases; run the system (deploy/local/stack.py,
+every web and worker a separate process); load the city through the services' paths (bench/load.py)
+and wait until every consumer caught up — *loading is measured separately, it is not the year-end*.
+Then stop the system and, for each run asked for (evaluation worker copies × consumer batch size),
+copy the loaded databases (CREATE DATABASE … TEMPLATE), start the system on the copies, request the
+close (`POST /api/v1/periods/{year}/annual/close`) and sample progress, lag and memory until done.
+Finally the raw baseline (bare kafka-python and PostgreSQL inserts of the same volume), a JSON of
+everything under bench/results/ and a PNG chart beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import signal
+import statistics
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, text
+
+from bench import baseline, chart, infra, load, monitor
+from bench import city as gen
+from deploy.local.stack import SERVICES
+from shared.auth import TokenService
+from shared.config import Settings
+
+ADMIN_NIP = "196805101994031002"
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def log(message: str) -> None:
+    print(f"[{datetime.now(UTC):%H:%M:%S}] {message}", flush=True)
+
+
+def settled(mon: monitor.Monitor) -> bool:
+    """Every outbox relayed and every consumer group at the end of its topics."""
+    sample = mon.snapshot()
+    lag = sample.get("lag", {})
+    return (
+        all(v == 0 for v in sample["outbox"].values())
+        and set(monitor.GROUPS) <= set(lag)
+        and all(v == 0 for topics in lag.values() for v in topics.values())
+    )
+
+
+def wait_settled(urls: dict[str, str], bootstrap: str, year: int, timeout_s: float) -> float:
+    started = time.monotonic()
+    mon = monitor.Monitor(urls, bootstrap, year)
+    try:
+        infra.wait_until(lambda: settled(mon) and (time.sleep(2) or settled(mon)), "consumers to catch up", timeout_s)
+    finally:
+        mon.stop()
+    return time.monotonic() - started
+
+
+def load_city(args: argparse.Namespace, city: gen.City, system: infra.System, token: str) -> dict[str, Any]:
+    stack = system.start()
+    urls, bootstrap, timings = dict(system.database_urls), system.kafka_bootstrap, {}
+    started = time.monotonic()
+    report = load.import_organisation(stack.url("planning"), token, city)
+    timings["organisation_import_s"] = round(time.monotonic() - started, 1)
+    log(f"organisation imported in {timings['organisation_import_s']} s: {report.get('counts', report)}")
+    step = time.monotonic()
+    plans = load.load_plans(urls["planning"], city)
+    timings["plans_written_s"] = round(time.monotonic() - step, 1)
+    log(f"plans written in {timings['plans_written_s']} s: {plans}")
+    step = time.monotonic()
+    assessments = load.load_assessments(urls["evaluation"], city)
+    timings["assessments_written_s"] = round(time.monotonic() - step, 1)
+    log(f"assessments written in {timings['assessments_written_s']} s: {assessments}")
+    timings["consumers_caught_up_s"] = round(wait_settled(urls, bootstrap, city.year, args.timeout), 1)
+    log(f"every consumer caught up after another {timings['consumers_caught_up_s']} s")
+    step = time.monotonic()
+    public = load.load_public_input(stack.url("evaluation"), token, city)
+    timings["public_input_s"] = round(time.monotonic() - step, 1)
+    wait_settled(urls, bootstrap, city.year, args.timeout)
+    timings["total_s"] = round(time.monotonic() - started, 1)
+    system.stop()
+    log(f"loading took {timings['total_s']} s in all (not part of the year-end)")
+    return {"timings": timings, "plans": plans, **assessments, **public, "import": report.get("counts")}
+
+
+def percentile(values: list[float], p: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))], 3)
+
+
+def latencies(urls: dict[str, str], since: datetime) -> list[float]:
+    """Seconds from evaluation.completed written (its outbox row) to its notice stored."""
+    with create_engine(urls["evaluation"]).connect() as conn:
+        completed = dict(
+            conn.execute(
+                text(
+                    "SELECT event_id, created_at FROM outbox "
+                    "WHERE event_type = 'evaluation.completed' AND created_at >= :t"
+                ),
+                {"t": since},
+            ).all()
+        )
+    with create_engine(urls["notifications"]).connect() as conn:
+        noticed = conn.execute(
+            text(
+                "SELECT source_event_id, min(created_at) FROM notices "
+                "WHERE event_type = 'evaluation.completed' GROUP BY source_event_id"
+            )
+        ).all()
+    return [(at - completed[eid]).total_seconds() for eid, at in noticed if eid in completed]
+
+
+def mean_message_bytes(urls: dict[str, str], since: datetime) -> int:
+    sizes = []
+    for service in ("evaluation", "rewards", "notifications"):
+        with create_engine(urls[service]).connect() as conn:
+            row = conn.execute(
+                text("SELECT avg(length(value)), count(*) FROM outbox WHERE created_at >= :t"), {"t": since}
+            ).one()
+            if row[1]:
+                sizes.append((float(row[0]), row[1]))
+    return int(sum(s * n for s, n in sizes) / max(1, sum(n for _, n in sizes)))
+
+
+def active_rate(samples: list[dict[str, Any]], service: str) -> float:
+    """Events consumed per second while the service was busy (first to last sample with progress)."""
+    moving = [
+        (b["t"], a["t"], a["consumed"][service] - b["consumed"][service])
+        for b, a in itertools.pairwise(samples)
+        if a["consumed"][service] > b["consumed"][service]
+    ]
+    if not moving:
+        return 0.0
+    return round(sum(m[2] for m in moving) / max(0.001, moving[-1][1] - moving[0][0]), 1)
+
+
+def year_end(
+    args: argparse.Namespace,
+    loaded: dict[str, str],
+    dbs: infra.Databases,
+    label: str,
+    workers: int,
+    batch: int,
+    token: str,
+    year: int,
+) -> dict[str, Any]:
+    suffix = label.replace(" ", "_").replace(",", "")
+    urls = {s: dbs.create(f"{loaded[s]}_{suffix}"[:63], template=loaded[s]) for s in SERVICES}
+    system = infra.System(
+        args.bootstrap,
+        urls,
+        args.log_dir / suffix,
+        args.partitions,
+        evaluation_workers=workers,
+        env={"CONSUMER_BATCH_SIZE": str(batch)},
+    )
+    lag = monitor.Lag(args.bootstrap)
+    try:
+        lag.skip_to_end(args.partitions)  # leftovers of the previous run are not this run's work
+    finally:
+        lag.close()
+    stack = system.start()
+    time.sleep(3)  # the extra worker copies join the group
+    mon = monitor.Monitor(urls, args.bootstrap, year, processes=system.processes())
+    log(f"{label}: closing the year")
+    since = datetime.now(UTC)
+    started = time.monotonic()
+    close = load.http("POST", f"{stack.url('evaluation')}/api/v1/periods/{year}/annual/close", token, {})
+    close_request_s = time.monotonic() - started
+    mon.start(close["close_id"])
+    total = close["total"]
+    try:
+        infra.wait_until(lambda: mon.snapshot()["done"]["evaluation"] >= total, "every close item", args.timeout, 0.5)
+        evaluation_done_s = time.monotonic() - started
+        with create_engine(urls["evaluation"]).connect() as conn:
+            statuses = dict(
+                conn.execute(
+                    text("SELECT status, count(*) FROM close_items WHERE close_id = :c GROUP BY status"),
+                    {"c": close["close_id"]},
+                ).all()
+            )
+        evaluated = statuses.get("completed", 0) + statuses.get("revised", 0)
+        infra.wait_until(
+            lambda: (s := mon.snapshot())["done"]["rewards"] >= evaluated and s["done"]["notifications"] >= evaluated,
+            "every reward decision and notice",
+            args.timeout,
+            0.5,
+        )
+        wall_s = time.monotonic() - started
+        # Everything else the close caused (reward notices, deliveries…) until every lag is 0.
+        infra.wait_until(lambda: settled(mon), "every consumer to drain", args.timeout, 0.5)
+        drained_s = time.monotonic() - started
+        final = mon.snapshot()
+        peak = {name: infra.peak_rss_mb(p) for name, p in system.processes().items()}
+    finally:
+        mon.stop()
+        system.stop()
+    samples = [*mon.samples, final]
+    first = samples[0]
+    consumed = {s: final["consumed"][s] - first["consumed"][s] for s in ("evaluation", "rewards", "notifications")}
+    lat = latencies(urls, since)
+    result = {
+        "label": label,
+        "evaluation_workers": workers,
+        "consumer_batch_size": batch,
+        "partitions": args.partitions,
+        "employees_in_close": total,
+        "close_statuses": statuses,
+        "close_request_s": round(close_request_s, 2),
+        "evaluations_done_s": round(evaluation_done_s, 1),
+        "wall_s": round(wall_s, 1),
+        "drained_s": round(drained_s, 1),
+        "events_consumed": consumed,
+        "events_per_s_drained": {s: round(n / drained_s, 1) for s, n in consumed.items()},
+        "events_per_s_active": {s: active_rate(samples, s) for s in consumed},
+        "latency_completed_to_notice_s": {
+            "count": len(lat),
+            "p50": percentile(lat, 50),
+            "p95": percentile(lat, 95),
+            "p99": percentile(lat, 99),
+            "mean": round(statistics.fmean(lat), 3) if lat else None,
+        },
+        "peak_rss_mb": peak,
+        "max_lag": {
+            g: max((sum(s.get("lag", {}).get(g, {}).values()) for s in samples), default=0) for g in monitor.GROUPS
+        },
+        "mean_message_bytes": mean_message_bytes(urls, since),
+        "load_average_after": infra.load_average(),
+        "samples": samples,
+    }
+    if not args.keep_databases:
+        for name in urls:
+            dbs.drop(f"{loaded[name]}_{suffix}"[:63])
+    log(
+        f"{label}: {total} employees, {evaluated} evaluated, wall {result['wall_s']} s "
+        f"(evaluations done at {result['evaluations_done_s']} s, drained at {result['drained_s']} s); "
+        f"events/s {result['events_per_s_active']}; "
+        f"latency p50/p95/p99 {lat and [result['latency_completed_to_notice_s'][k] for k in ('p50', 'p95', 'p99')]}"
+    )
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--employees", type=int, default=10_000)
+    parser.add_argument("--workers", default="1,4", help="evaluation worker copies per run, e.g. 1,4")
+    parser.add_argument("--partitions", type=int, default=4, help="partitions of every topic")
+    parser.add_argument(
+        "--consumer-batch", default="500", help="CONSUMER_BATCH_SIZE per run; 1 = one transaction per event"
+    )
+    parser.add_argument("--kafka-bootstrap", default=None, help="an existing broker (default: a private one)")
+    parser.add_argument("--database-url", default=None, help="admin URL of a PostgreSQL server")
+    parser.add_argument("--timeout", type=float, default=3600)
+    parser.add_argument("--keep-databases", action="store_true")
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--seed", type=int, default=8)
+    args = parser.parse_args(argv)
+    # SIGTERM (a timeout, an operator) unwinds like Ctrl-C, so the services and the broker are stopped.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    RESULTS.mkdir(exist_ok=True)
+    args.log_dir = Path("var") / "bench" / stamp
+    workers = [int(w) for w in args.workers.split(",")]
+    batches = [int(b) for b in args.consumer_batch.split(",")]
+    city = gen.generate(args.employees, seed=args.seed)
+    tokens = TokenService.from_settings(Settings.from_env("bench"))
+    token = tokens.mint(ADMIN_NIP, ["admin_instansi"], city.tenant, name="Admin BKPSDM")
+    log(f"city: {len(city.people)} employees in {len(city.units)} units; load average: {infra.load_average()}")
+    results: dict[str, Any] = {"started_at": stamp, "employees": len(city.people), "units": len(city.units)}
+    with infra.kafka(args.kafka_bootstrap) as bootstrap, infra.postgres(args.database_url) as admin_url:
+        args.bootstrap = bootstrap
+        dbs = infra.Databases(admin_url)
+        loaded = {s: dbs.create(f"bench_{stamp.lower()}_{s}") for s in SERVICES}
+        names = {s: f"bench_{stamp.lower()}_{s}" for s in SERVICES}
+        system = infra.System(bootstrap, loaded, args.log_dir / "load", args.partitions)
+        try:
+            results["loading"] = load_city(args, city, system, token)
+        finally:
+            system.stop()
+        runs = []
+        for batch in batches:
+            for count in workers:
+                label = f"batch {batch}, {count} worker{'s' if count > 1 else ''}"
+                runs.append(year_end(args, names, dbs, label, count, batch, token, city.year))
+        results["runs"] = runs
+        if not args.no_baseline:
+            best = min(runs, key=lambda r: r["wall_s"])
+            messages = sum(best["events_consumed"].values())
+            log(f"raw baseline: {messages} messages of {best['mean_message_bytes']} bytes, and as many rows")
+            raw_kafka = baseline.kafka_round_trip(bootstrap, messages, best["mean_message_bytes"], args.partitions)
+            raw_db = baseline.postgres_rows(
+                dbs.create(f"bench_{stamp.lower()}_raw"), messages, best["mean_message_bytes"]
+            )
+            raw_s = raw_kafka["produce_s"] + raw_kafka["consume_s"] + raw_db["write_s"]
+            results["baseline"] = {
+                "kafka": raw_kafka,
+                "postgres": raw_db,
+                "messages_per_s": round(messages / raw_s, 1),
+                "definition": "messages / (produce + consume + write), each stage alone, with no business logic",
+            }
+            for run in runs:
+                ours = sum(run["events_consumed"].values()) / run["drained_s"]
+                run["fraction_of_baseline"] = round(ours / results["baseline"]["messages_per_s"], 3)
+        if len(workers) > 1:
+            for batch in batches:
+                by_workers = {r["evaluation_workers"]: r for r in runs if r["consumer_batch_size"] == batch}
+                one, most = by_workers[min(workers)], by_workers[max(workers)]
+                results.setdefault("scaling", {})[f"batch {batch}"] = {
+                    "workers": [min(workers), max(workers)],
+                    "wall_ratio_1_over_n": round(one["wall_s"] / most["wall_s"], 2),
+                    "evaluation_rate_ratio_n_over_1": round(
+                        most["events_per_s_active"]["evaluation"] / max(0.1, one["events_per_s_active"]["evaluation"]),
+                        2,
+                    ),
+                }
+        if not args.keep_databases:
+            for s in SERVICES:
+                dbs.drop(names[s])
+            dbs.drop(f"bench_{stamp.lower()}_raw")
+    results["load_average_end"] = infra.load_average()
+    out = RESULTS / f"{stamp}.json"
+    out.write_text(json.dumps(results, indent=1, default=str))
+    png = chart.draw(results["runs"], RESULTS / f"{stamp}.png", f"Year-end, {len(city.people)} employees")
+    print_summary(results)
+    log(f"results: {out}\nchart: {png}")
+    return 0
+
+
+def print_summary(results: dict[str, Any]) -> None:
+    print(f"\n== year-end benchmark, {results['employees']} employees ==")
+    print(f"loading (not the year-end): {results['loading']['timings']}")
+    for run in results["runs"]:
+        lat = run["latency_completed_to_notice_s"]
+        print(
+            f"- {run['label']}: wall {run['wall_s']} s (close request {run['close_request_s']} s, evaluations "
+            f"done {run['evaluations_done_s']} s); events/s while busy {run['events_per_s_active']}; "
+            f"completed→notice p50 {lat['p50']} p95 {lat['p95']} p99 {lat['p99']} s; "
+            f"fraction of raw baseline {run.get('fraction_of_baseline')}; peak RSS MB {run['peak_rss_mb']}"
+        )
+    if "baseline" in results:
+        b = results["baseline"]
+        print(f"raw baseline: {b['messages_per_s']} msg/s ({b['kafka']}, {b['postgres']})")
+    for key, value in results.get("scaling", {}).items():
+        print(f"scaling ({key}): {value}")
+    print(f"load average at the end: {results['load_average_end']}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,258 @@
+"""The consumer's batch mode: one transaction per batch, one savepoint per event."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from kafka.structs import TopicPartition
+from sqlalchemy import insert, select
+from sqlalchemy.exc import OperationalError
+
+from shared.contracts import CATALOG
+from shared.errors import DomainError
+from shared.events import Envelope
+from shared.messaging.consumer import BackendUnavailable, IdempotentConsumer
+from tests.unit.shared.conftest import FakeProducer, FakeRecord
+from tests.unit.shared.test_consumer import TOPIC, processed_count, returned_event
+
+
+class Crash(BaseException):
+    """A process dying mid-batch (not an Exception: nothing in the consumer may swallow it)."""
+
+
+class Writer:
+    """A handler that writes one row per event (to the event store) so rollbacks can be seen;
+    `fail` maps an event id to what to raise (once per listed failure, after the write)."""
+
+    def __init__(self, store, fail: dict[str, list[BaseException]] | None = None, publish: bool = False) -> None:
+        self.store = store
+        self.publish = publish
+        self.fail = fail or {}
+        self.calls: list[str] = []
+
+    def __call__(self, uow, envelope: Envelope) -> None:
+        self.calls.append(envelope.event_id)
+        uow.session.execute(
+            insert(self.store.tables.event_store).values(
+                aggregate_id=envelope.event_id,
+                version=1,
+                aggregate_type="test",
+                event_type="written",
+                data={},
+                occurred_at=datetime.now(UTC),
+                tenant="1671",
+                correlation_id="c",
+            )
+        )
+        if self.publish:
+            uow.publish(
+                "plan.returned", envelope.payload, tenant="1671", aggregate_id=envelope.event_id, aggregate_version=1
+            )
+        failures = self.fail.get(envelope.event_id)
+        if failures:
+            raise failures.pop(0)
+
+
+def written(store) -> list[str]:
+    with store.engine.connect() as conn:
+        return sorted(conn.execute(select(store.tables.event_store.c.aggregate_id)).scalars())
+
+
+class CountingUow:
+    def __init__(self, store) -> None:
+        self.store, self.commits = store, 0
+
+    def __call__(self):
+        uow = self.store.uow()
+        commit = uow.commit
+
+        def counted() -> None:
+            commit()
+            self.commits += 1
+
+        uow.commit = counted  # type: ignore[method-assign]
+        return uow
+
+
+def consumer_for(store, handler, producer, uow_factory=None, batch_size: int = 50) -> IdempotentConsumer:
+    return IdempotentConsumer(
+        name="test-group",
+        catalog=CATALOG,
+        handlers={"plan.returned": handler},
+        uow_factory=uow_factory or store.uow,
+        dlq_producer=producer,
+        max_attempts=3,
+        sleep=lambda _s: None,
+        batch_size=batch_size,
+    )
+
+
+def events(n: int) -> list[Envelope]:
+    out = []
+    for _ in range(n):
+        e = returned_event()
+        out.append(Envelope.from_json(e.to_json().replace(e.event_id.encode(), str(uuid.uuid4()).encode())))
+    return out
+
+
+def records(values: list[bytes | None], start: int = 10) -> list[FakeRecord]:
+    return [FakeRecord(TOPIC, 1, start + i, b"198503302010011002", v) for i, v in enumerate(values)]
+
+
+@pytest.fixture
+def five() -> list[Envelope]:
+    return events(5)
+
+
+def test_one_transaction_for_the_whole_batch(store, five) -> None:
+    counting = CountingUow(store)
+    handler = Writer(store)
+    outcomes = consumer_for(store, handler, FakeProducer(), counting).handle_batch(records([e.to_json() for e in five]))
+    assert [o.status for o in outcomes] == ["processed"] * 5
+    assert counting.commits == 1
+    assert processed_count(store) == 5
+    assert written(store) == sorted(e.event_id for e in five)
+
+
+def test_a_poison_event_in_the_middle_goes_to_the_dlq_alone(store, five) -> None:
+    poison = five[2]
+    handler = Writer(store, fail={poison.event_id: [DomainError("nope", "Tidak.", "No.")]})
+    producer = FakeProducer()
+    outcomes = consumer_for(store, handler, producer).handle_batch(records([e.to_json() for e in five]))
+    assert [o.status for o in outcomes] == ["processed", "processed", "dead_lettered", "processed", "processed"]
+    [dead] = producer.sent
+    assert dead["value"] == poison.to_json()
+    assert dead["headers"]["dlq.source.offset"] == b"12"
+    assert "refused by handler: nope" in dead["headers"]["dlq.error"].decode()
+    # its write was rolled back with its savepoint; the others committed with their inbox rows
+    assert written(store) == sorted(e.event_id for e in five if e is not poison)
+    assert processed_count(store) == 4
+
+
+def test_an_undecodable_record_in_the_middle_goes_to_the_dlq_alone(store, five) -> None:
+    values = [e.to_json() for e in five]
+    values[1] = b"{broken"
+    producer = FakeProducer()
+    outcomes = consumer_for(store, Writer(store), producer).handle_batch(records(values))
+    assert [o.status for o in outcomes] == ["processed", "dead_lettered", "processed", "processed", "processed"]
+    assert [d["headers"]["dlq.source.offset"] for d in producer.sent] == [b"11"]
+    assert processed_count(store) == 4
+
+
+def test_a_transient_failure_is_retried_in_a_fresh_savepoint(store, five) -> None:
+    flaky = five[3]
+    handler = Writer(store, fail={flaky.event_id: [RuntimeError("flaky"), RuntimeError("flaky")]})
+    producer = FakeProducer()
+    outcomes = consumer_for(store, handler, producer).handle_batch(records([e.to_json() for e in five]))
+    assert [o.status for o in outcomes] == ["processed"] * 5
+    assert handler.calls.count(flaky.event_id) == 3
+    assert written(store).count(flaky.event_id) == 1  # the failed attempts' writes were undone
+    assert producer.sent == []
+
+
+def test_retries_exhausted_dead_letter_that_event_only(store, five) -> None:
+    bad = five[0]
+    handler = Writer(store, fail={bad.event_id: [RuntimeError("still broken")] * 3})
+    producer = FakeProducer()
+    outcomes = consumer_for(store, handler, producer).handle_batch(records([e.to_json() for e in five]))
+    assert [o.status for o in outcomes] == ["dead_lettered"] + ["processed"] * 4
+    assert producer.sent[0]["headers"]["dlq.attempts"] == b"3"
+    assert processed_count(store) == 4
+
+
+def test_a_crash_mid_batch_leaves_nothing_and_the_redelivery_has_no_duplicates(store, five) -> None:
+    batch = records([e.to_json() for e in five])
+    crashing = Writer(store, fail={five[3].event_id: [Crash()]})
+    with pytest.raises(Crash):
+        consumer_for(store, crashing, FakeProducer()).handle_batch(batch)
+    assert processed_count(store) == 0
+    assert written(store) == []
+    # the offsets were not committed: the same batch comes again, to a restarted consumer
+    handler = Writer(store)
+    first = consumer_for(store, handler, FakeProducer()).handle_batch(batch)
+    assert [o.status for o in first] == ["processed"] * 5
+    # and once more (the offset commit was lost after the transaction committed): all duplicates
+    again = consumer_for(store, handler, FakeProducer()).handle_batch(batch)
+    assert [o.status for o in again] == ["duplicate"] * 5
+    assert written(store) == sorted(e.event_id for e in five)
+    assert processed_count(store) == 5
+
+
+def test_the_same_event_twice_in_a_batch_is_processed_once(store, five) -> None:
+    values = [five[0].to_json(), five[1].to_json(), five[0].to_json()]
+    outcomes = consumer_for(store, Writer(store), FakeProducer()).handle_batch(records(values))
+    assert [o.status for o in outcomes] == ["processed", "processed", "duplicate"]
+    assert processed_count(store) == 2
+
+
+class FakeKafkaConsumer:
+    def __init__(self, batch: dict[TopicPartition, list[FakeRecord]]) -> None:
+        self.batch = batch
+        self.committed: dict[TopicPartition, int] = {}
+        self.seeks: dict[TopicPartition, int] = {}
+
+    def poll(self, timeout_ms: int = 0) -> dict[TopicPartition, list[FakeRecord]]:
+        return self.batch
+
+    def commit(self, offsets) -> None:
+        self.committed.update({tp: meta.offset for tp, meta in offsets.items()})
+
+    def seek(self, tp: TopicPartition, offset: int) -> None:
+        self.seeks[tp] = offset
+
+
+def test_poll_once_commits_the_offsets_after_each_batch(store) -> None:
+    tp1, tp2 = TopicPartition(TOPIC, 1), TopicPartition(TOPIC, 2)
+    evs = events(7)
+    kafka = FakeKafkaConsumer(
+        {
+            tp1: records([e.to_json() for e in evs[:4]], start=100),
+            tp2: [FakeRecord(TOPIC, 2, 7 + i, b"k", e.to_json()) for i, e in enumerate(evs[4:])],
+        }
+    )
+    counting = CountingUow(store)
+    outcomes = consumer_for(store, Writer(store), FakeProducer(), counting, batch_size=3).poll_once(kafka)
+    assert len(outcomes) == 7
+    assert counting.commits == 3  # 3 + 3 + 1
+    assert kafka.committed == {tp1: 104, tp2: 10}
+
+
+def test_database_away_rewinds_the_batch_and_commits_no_offset(store) -> None:
+    tp = TopicPartition(TOPIC, 1)
+    evs = events(3)
+    kafka = FakeKafkaConsumer({tp: records([e.to_json() for e in evs], start=20)})
+    outage = OperationalError("INSERT", {}, Exception("connection refused"))
+    handler = Writer(store, fail={evs[1].event_id: [outage]})
+    with pytest.raises(BackendUnavailable):
+        consumer_for(store, handler, FakeProducer()).poll_once(kafka)
+    assert kafka.committed == {}
+    assert kafka.seeks == {tp: 20}
+    assert processed_count(store) == 0
+    assert written(store) == []
+
+
+def test_batch_size_one_is_one_transaction_per_event(store, five) -> None:
+    tp = TopicPartition(TOPIC, 1)
+    kafka = FakeKafkaConsumer({tp: records([e.to_json() for e in five])})
+    counting = CountingUow(store)
+    consumer_for(store, Writer(store), FakeProducer(), counting, batch_size=1).poll_once(kafka)
+    assert counting.commits == 5
+    assert processed_count(store) == 5
+
+
+def test_published_events_are_written_once_per_batch_and_a_failed_events_are_dropped(store, five) -> None:
+    poison, flaky = five[1], five[3]
+    handler = Writer(
+        store,
+        fail={poison.event_id: [DomainError("nope", "Tidak.", "No.")], flaky.event_id: [RuntimeError("x")]},
+        publish=True,
+    )
+    outcomes = consumer_for(store, handler, FakeProducer()).handle_batch(records([e.to_json() for e in five]))
+    assert [o.status for o in outcomes] == ["processed", "dead_lettered", "processed", "processed", "processed"]
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(store.tables.outbox.c.value).order_by(store.tables.outbox.c.id)).scalars().all()
+    published = [Envelope.from_json(v).aggregate_id for v in rows]
+    # one event each for the four processed (the flaky one's first attempt undone), in batch order
+    assert published == [e.event_id for e in five if e is not poison]
