@@ -135,23 +135,9 @@ class IdempotentConsumer:
                         event_type=envelope.event_type,
                     )
                 except Exception as exc:  # noqa: BLE001 - any other failure is retried, then dead-lettered
-                    log.warning(
-                        "consumer %s: %s at %s-%d@%d failed (attempt %d/%d): %s",
-                        self.name,
-                        envelope.event_type,
-                        record.topic,
-                        record.partition,
-                        record.offset,
-                        attempt,
-                        self._max_attempts,
-                        exc,
-                    )
-                    if attempt == self._max_attempts:
-                        reason = "".join(traceback.format_exception_only(exc)).strip()
-                        return self._dead_letter(
-                            record, f"handler failed: {reason}", attempts=attempt, event_type=envelope.event_type
-                        )
-                    self._sleep(self._retry_backoff_s * 2 ** (attempt - 1))
+                    final = self._after_failure(record, envelope, attempt, exc)
+                    if final is not None:
+                        return final
         raise AssertionError("unreachable")
 
     def _decode(self, record: Record) -> tuple[Envelope | None, Outcome | None]:
@@ -244,24 +230,32 @@ class IdempotentConsumer:
                 except Exception as exc:  # noqa: BLE001 - any other failure is retried, then dead-lettered
                     savepoint.rollback()
                     uow.outbox.discard_after(queued)
-                    log.warning(
-                        "consumer %s: %s at %s-%d@%d failed (attempt %d/%d): %s",
-                        self.name,
-                        envelope.event_type,
-                        record.topic,
-                        record.partition,
-                        record.offset,
-                        attempt,
-                        self._max_attempts,
-                        exc,
-                    )
-                    if attempt == self._max_attempts:
-                        reason = "".join(traceback.format_exception_only(exc)).strip()
-                        return self._dead_letter(
-                            record, f"handler failed: {reason}", attempts=attempt, event_type=envelope.event_type
-                        )
-                    self._sleep(self._retry_backoff_s * 2 ** (attempt - 1))
+                    final = self._after_failure(record, envelope, attempt, exc)
+                    if final is not None:
+                        return final
         raise AssertionError("unreachable")
+
+    def _after_failure(self, record: Record, envelope: Envelope, attempt: int, exc: Exception) -> Outcome | None:
+        """A handler failed on a (possibly transient) error: log it, then back off for another
+        attempt (None) or, after the last one, dead-letter the record."""
+        log.warning(
+            "consumer %s: %s at %s-%d@%d failed (attempt %d/%d): %s",
+            self.name,
+            envelope.event_type,
+            record.topic,
+            record.partition,
+            record.offset,
+            attempt,
+            self._max_attempts,
+            exc,
+        )
+        if attempt == self._max_attempts:
+            reason = "".join(traceback.format_exception_only(exc)).strip()
+            return self._dead_letter(
+                record, f"handler failed: {reason}", attempts=attempt, event_type=envelope.event_type
+            )
+        self._sleep(self._retry_backoff_s * 2 ** (attempt - 1))
+        return None
 
     def _already_processed(self, event_id: str) -> bool:
         with self._uow_factory() as uow:
