@@ -25,9 +25,9 @@ from tests.reliability.rewards_worker import runtime_for
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 # Bounded so that `make test` stays reasonable on a small machine; KINERJA_FAULT_EVENTS=5000 for a longer run.
-EVENTS = int(os.environ.get("KINERJA_FAULT_EVENTS", "1500"))
+EVENTS = int(os.environ.get("KINERJA_FAULT_EVENTS", "1000"))
 REDELIVERED = EVENTS // 10  # the same records sent a second time: at-least-once delivery from upstream
-KILLS = 5
+KILLS = 4
 
 
 def test_a_worker_killed_at_random_points_and_restarted_processes_every_event_exactly_once(
