@@ -2,20 +2,46 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import uuid
+from collections.abc import Mapping
 
 from kafka import KafkaConsumer
 from kafka.consumer.fetcher import ConsumerRecord
+from sqlalchemy import Engine, Table
 
-from shared.events import Envelope
-from shared.messaging.kafka import ensure_topics
+from shared.contracts import CATALOG
+from shared.events import Envelope, EventCatalog
+from shared.messaging.kafka import create_producer, ensure_topics
+from shared.messaging.relay import OutboxRelay
 
 
 def fresh_topic(bootstrap: str, prefix: str, partitions: int = 3) -> str:
     topic = f"test.{prefix}.{uuid.uuid4().hex[:10]}"
     ensure_topics(bootstrap, [topic, f"{topic}.dlq"], partitions)
     return topic
+
+
+def catalog_on_topics(topics: Mapping[str, str], others: str | None = None) -> EventCatalog:
+    """The real catalog with topics swapped for fresh ones: `topics` maps a real topic to its
+    stand-in; `others`, if given, stands in for every topic not in `topics`."""
+    return EventCatalog(
+        dataclasses.replace(d, topic=topics.get(d.topic, others or d.topic)) for d in CATALOG.definitions()
+    )
+
+
+def relay_all(engine: Engine, outbox: Table, bootstrap: str, batch_size: int = 500) -> int:
+    """Publish every unpublished outbox row, as a worker's relay would; returns how many."""
+    producer = create_producer(bootstrap, client_id=f"itest-relay-{uuid.uuid4().hex[:6]}")
+    relay = OutboxRelay(engine, outbox, producer, lock_name="itest-relay", batch_size=batch_size)
+    sent = 0
+    try:
+        while batch := relay.publish_pending():
+            sent += batch
+    finally:
+        producer.close(timeout=10)
+    return sent
 
 
 def _reader(bootstrap: str, topic: str, idle_ms: int) -> KafkaConsumer:

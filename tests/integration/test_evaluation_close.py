@@ -19,15 +19,13 @@ from services.evaluation.bootstrap import event_handlers
 from services.evaluation.service_layer import handlers, period_close
 from shared.auth import Principal
 from shared.config import Settings
-from shared.contracts import CATALOG
 from shared.contracts.evaluation import TOPIC as EVALUATION_TOPIC
 from shared.contracts.evaluation import WORK_TOPIC
-from shared.events import EventCatalog
 from shared.messaging.consumer import IdempotentConsumer
 from shared.messaging.kafka import create_consumer, create_producer
 from shared.messaging.relay import OutboxRelay
 from shared.runtime import ServiceRuntime
-from tests.integration.kafka_tools import fresh_topic, read_envelopes
+from tests.integration.kafka_tools import catalog_on_topics, fresh_topic, read_envelopes
 from tests.unit.evaluation.evaluation_samples import BERAKHLAK, envelope
 from tests.unit.evaluation.org_samples import ORGANISATION, PUSKESMAS
 
@@ -94,9 +92,7 @@ def service(postgres, kafka_bootstrap) -> Iterator[ServiceRuntime]:
         EVALUATION_TOPIC: fresh_topic(kafka_bootstrap, "evaluation", partitions=3),
         WORK_TOPIC: fresh_topic(kafka_bootstrap, "evaluation-work", partitions=3),
     }
-    catalog = EventCatalog(
-        [dataclasses.replace(d, topic=fresh[d.topic]) if d.topic in fresh else d for d in CATALOG.definitions()]
-    )
+    catalog = catalog_on_topics(fresh)
     settings = dataclasses.replace(
         Settings.from_env("evaluation"), database_url=postgres.new_database("evaluation_close")
     )

@@ -18,11 +18,10 @@ from services.planning.adapters.tables import MIGRATIONS, eventing, metadata
 from services.planning.bootstrap import create_app
 from shared.config import Settings
 from shared.contracts import CATALOG
-from shared.events import Envelope, EventCatalog
-from shared.messaging.kafka import create_producer
-from shared.messaging.relay import OutboxRelay
+from shared.events import Envelope
 from shared.runtime import ServiceRuntime
-from tests.integration.kafka_tools import fresh_topic, read_all
+from tests.integration.kafka_tools import catalog_on_topics, fresh_topic, read_all
+from tests.integration.kafka_tools import relay_all as relay_outbox
 from tests.unit.planning.organisation_factory import as_csv, organisation
 from tests.unit.service_harness import bearer
 
@@ -34,10 +33,7 @@ EMPLOYEES = 10_000
 def planning(postgres, kafka_bootstrap) -> Iterator[tuple[ServiceRuntime, str]]:
     topic = fresh_topic(kafka_bootstrap, "organisation", partitions=6)
     # The real catalog, with planning's topic swapped for a fresh one.
-    catalog = EventCatalog(
-        dataclasses.replace(d, topic=topic) if d.topic == CATALOG.topic_of("employee.registered") else d
-        for d in CATALOG.definitions()
-    )
+    catalog = catalog_on_topics({CATALOG.topic_of("employee.registered"): topic})
     settings = dataclasses.replace(Settings.from_env("planning"), database_url=postgres.new_database("org_import"))
     runtime = ServiceRuntime(settings, metadata, eventing, MIGRATIONS, catalog)
     runtime.migrate()
@@ -46,15 +42,7 @@ def planning(postgres, kafka_bootstrap) -> Iterator[tuple[ServiceRuntime, str]]:
 
 
 def relay_all(runtime: ServiceRuntime, bootstrap: str) -> int:
-    producer = create_producer(bootstrap, client_id="itest-org")
-    relay = OutboxRelay(runtime.engine, eventing.outbox, producer, lock_name="planning-itest", batch_size=2000)
-    sent = 0
-    try:
-        while batch := relay.publish_pending():
-            sent += batch
-    finally:
-        producer.close(timeout=10)
-    return sent
+    return relay_outbox(runtime.engine, eventing.outbox, bootstrap, batch_size=2000)
 
 
 def stored(runtime: ServiceRuntime) -> tuple[int, int]:

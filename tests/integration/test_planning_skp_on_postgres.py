@@ -13,11 +13,9 @@ import pytest
 from services.planning.adapters.tables import MIGRATIONS, eventing, metadata
 from shared.config import Settings
 from shared.contracts import CATALOG
-from shared.events import Envelope, EventCatalog
-from shared.messaging.kafka import create_producer
-from shared.messaging.relay import OutboxRelay
+from shared.events import Envelope
 from shared.runtime import ServiceRuntime
-from tests.integration.kafka_tools import fresh_topic, read_all
+from tests.integration.kafka_tools import catalog_on_topics, fresh_topic, read_all, relay_all
 from tests.unit.planning.fixtures import ADMIN, BUDI, SITI, PlanningApi, draft, iki, registered_organisation, rhk
 
 pytestmark = pytest.mark.integration
@@ -27,27 +25,12 @@ PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\ntrailer<<>>\n%%EOF\n"
 @pytest.fixture
 def planning(postgres, kafka_bootstrap) -> Iterator[tuple[PlanningApi, str]]:
     topic = fresh_topic(kafka_bootstrap, "planning-skp", partitions=3)
-    catalog = EventCatalog(
-        dataclasses.replace(d, topic=topic) if d.topic == CATALOG.topic_of("plan.approved") else d
-        for d in CATALOG.definitions()
-    )
+    catalog = catalog_on_topics({CATALOG.topic_of("plan.approved"): topic})
     settings = dataclasses.replace(Settings.from_env("planning"), database_url=postgres.new_database("planning_skp"))
     runtime = ServiceRuntime(settings, metadata, eventing, MIGRATIONS, catalog)
     runtime.migrate()
     yield registered_organisation(runtime), topic
     runtime.engine.dispose()
-
-
-def relay_all(api: PlanningApi, bootstrap: str) -> int:
-    producer = create_producer(bootstrap, client_id="itest-planning")
-    relay = OutboxRelay(api.runtime.engine, eventing.outbox, producer, lock_name="planning-itest", batch_size=500)
-    sent = 0
-    try:
-        while batch := relay.publish_pending():
-            sent += batch
-    finally:
-        producer.close(timeout=10)
-    return sent
 
 
 def test_a_plans_year_on_postgresql_reaches_the_topic(planning, kafka_bootstrap) -> None:
@@ -92,7 +75,7 @@ def test_a_plans_year_on_postgresql_reaches_the_topic(planning, kafka_bootstrap)
     team = api.call("GET", "/api/v1/skp/team?period_year=2026", BUDI, "atasan").json
     assert {m["nip"]: m["plan_status"] for m in team}[SITI] == "approved"
 
-    sent = relay_all(api, kafka_bootstrap)
+    sent = relay_all(api.runtime.engine, eventing.outbox, kafka_bootstrap)
     records = read_all(kafka_bootstrap, topic, expected=sent)
     envelopes = [Envelope.from_json(r.value) for r in records]
     plan_events = [e for e in envelopes if e.aggregate_id == skp_id]

@@ -23,12 +23,12 @@ from services.rewards.bootstrap import create_runtime, event_handlers, load_conf
 from services.rewards.service_layer import handlers
 from shared.auth import Principal
 from shared.contracts import CATALOG
-from shared.events import Envelope, EventCatalog
+from shared.events import Envelope
 from shared.messaging.consumer import IdempotentConsumer
 from shared.messaging.kafka import create_consumer, create_producer
 from shared.messaging.relay import OutboxRelay
 from shared.runtime import ServiceRuntime
-from tests.integration.kafka_tools import fresh_topic, read_all
+from tests.integration.kafka_tools import catalog_on_topics, fresh_topic, read_all
 from tests.unit.rewards.rewards_samples import (
     TENANT,
     employee_record,
@@ -82,14 +82,6 @@ class Rewards:
         return [Envelope.from_json(r.value) for r in read_all(self.bootstrap, self.outbound, expected=expected)]
 
 
-def _catalog_on(inbound: str, outbound: str) -> EventCatalog:
-    """The real catalog with the topics swapped for fresh ones (rewards' own events go to `outbound`)."""
-    rewards_topic = CATALOG.topic_of("reward.granted")
-    return EventCatalog(
-        [dataclasses.replace(d, topic=outbound if d.topic == rewards_topic else inbound) for d in CATALOG.definitions()]
-    )
-
-
 @pytest.fixture
 def rewards(postgres, kafka_bootstrap) -> Iterator[Rewards]:
     inbound, outbound = fresh_topic(kafka_bootstrap, "rewards-in"), fresh_topic(kafka_bootstrap, "rewards-out")
@@ -101,7 +93,7 @@ def rewards(postgres, kafka_bootstrap) -> Iterator[Rewards]:
     )
     base.engine.dispose()
     runtime = create_runtime(settings)
-    runtime.catalog = _catalog_on(inbound, outbound)
+    runtime.catalog = catalog_on_topics({CATALOG.topic_of("reward.granted"): outbound}, others=inbound)
     runtime.migrate()  # the service's own Alembic migrations, on PostgreSQL
     producer = create_producer(kafka_bootstrap, client_id="itest-rewards")
     try:

@@ -15,21 +15,13 @@ import sys
 from services.rewards.bootstrap import create_runtime, event_handlers
 from shared.config import Settings
 from shared.contracts import CATALOG
-from shared.events import EventCatalog
 from shared.logs import configure_logging
 from shared.messaging.consumer import IdempotentConsumer
 from shared.messaging.kafka import create_producer
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.worker import Worker
 from shared.runtime import ServiceRuntime
-
-
-def catalog_on(inbound: str, outbound: str) -> EventCatalog:
-    """The real catalog with the topics swapped: rewards' own events go to `outbound`, the rest come on `inbound`."""
-    rewards_topic = CATALOG.topic_of("reward.granted")
-    return EventCatalog(
-        [dataclasses.replace(d, topic=outbound if d.topic == rewards_topic else inbound) for d in CATALOG.definitions()]
-    )
+from tests.integration.kafka_tools import catalog_on_topics
 
 
 def runtime_for(database_url: str, bootstrap: str, inbound: str, outbound: str) -> ServiceRuntime:
@@ -41,7 +33,7 @@ def runtime_for(database_url: str, bootstrap: str, inbound: str, outbound: str) 
         metrics_port=0,
     )
     runtime = create_runtime(settings)
-    runtime.catalog = catalog_on(inbound, outbound)
+    runtime.catalog = catalog_on_topics({CATALOG.topic_of("reward.granted"): outbound}, others=inbound)
     return runtime
 
 
