@@ -13,7 +13,7 @@ from services.evaluation.domain.evaluation import APPEAL_WINDOW
 from services.evaluation.domain.public_input import IKM_ELEMENTS
 from services.evaluation.domain.scoring import PERIODS
 from shared.contracts.evaluation import ORG_PREDIKAT
-from shared.contracts.fields import nip_field, year_field
+from shared.contracts.fields import limit_field, nip_field, offset_field, year_field
 from shared.contracts.planning import RhkSchema  # the plan shape of the event contract
 from shared.contracts.vocabulary import BerakhlakValue, Predikat, Rating, values
 
@@ -75,8 +75,8 @@ class EvaluationQuery(ma.Schema):
     atasan_nip = nip_field()
     period_year = year_field(strict=False)  # a query string always carries text
     period = fields.String(validate=validate.OneOf(PERIODS))
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000_000))
+    limit = limit_field(100, 500)
+    offset = offset_field()
 
 
 class IkiResultOut(ma.Schema):
@@ -183,8 +183,8 @@ class AppealDecisionIn(ma.Schema):
 
 class AppealQuery(ma.Schema):
     status = fields.String(validate=validate.OneOf(["filed", "accepted", "rejected"]))
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000_000))
+    limit = limit_field(100, 500)
+    offset = offset_field()
 
 
 # --- period close -------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from shared.contracts.fields import limit_field, offset_field
+
 _LANG = fields.String(
     validate=validate.OneOf(["id", "en"]),
     metadata={"description": "Language of title and body (default: Accept-Language, then id)."},
@@ -19,8 +21,8 @@ class InboxQuery(ma.Schema):
     unread = fields.Boolean(
         metadata={"description": "true: unread only; false: read only; absent: all."},
     )
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000_000))
+    limit = limit_field(50, 200)
+    offset = offset_field()
     lang = _LANG
 
 
@@ -72,8 +74,8 @@ class DeliveryQuery(ma.Schema):
     status = fields.String(validate=validate.OneOf(["pending", "delivered", "failed"]))
     channel = fields.String(validate=validate.OneOf(["email", "webhook"]))
     nip = fields.String(validate=validate.Regexp(r"^\d{18}$"))
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000_000))
+    limit = limit_field(50, 200)
+    offset = offset_field()
 
 
 class AttemptOut(ma.Schema):
@@ -149,8 +151,8 @@ class CampaignOut(ma.Schema):
 
 
 class PageQuery(ma.Schema):
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000_000))
+    limit = limit_field(50, 200)
+    offset = offset_field()
 
 
 class UnitReachOut(ma.Schema):

@@ -8,7 +8,7 @@ import marshmallow as ma
 from marshmallow import fields, validate, validates_schema
 
 from services.planning.domain.organisation import UNIT_ID_PATTERN
-from shared.contracts.fields import choice, text
+from shared.contracts.fields import choice, limit_field, offset_field, text
 from shared.contracts.organisation import EmployeeSchema, UnitSchema
 from shared.contracts.vocabulary import EmployeeType, PositionKind
 from shared.nip import NipError, check_nip_kind, parse_nip
@@ -110,8 +110,8 @@ class EmployeeQuery(ma.Schema):
     atasan_nip = fields.String(validate=validate.Length(min=1, max=18))
     position_kind = choice(PositionKind)
     active = fields.Boolean()
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000_000))
+    limit = limit_field(100, 1000)
+    offset = offset_field()
 
 
 class EmployeePage(ma.Schema):

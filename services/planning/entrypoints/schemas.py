@@ -6,7 +6,7 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import fields, validate
 
-from shared.contracts.fields import choice, nip_field, text, year_field
+from shared.contracts.fields import choice, limit_field, nip_field, offset_field, text, year_field
 from shared.contracts.planning import AnnexSchema, EvidenceFileSchema, RhkSchema
 from shared.contracts.vocabulary import Aspect, BerakhlakValue, Direction, Perspective, RhkKind, values
 
@@ -104,8 +104,8 @@ class SkpQuery(ma.Schema):
     unit_id = fields.String(validate=validate.Length(min=1, max=60))
     period_year = year_field(strict=False)
     status = fields.String(validate=validate.OneOf(["draft", "submitted", "approved", "returned"]))
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000_000))
+    limit = limit_field(100, 500)
+    offset = offset_field()
 
 
 class TeamQuery(ma.Schema):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from shared.contracts.fields import nip_field, year_field
+from shared.contracts.fields import limit_field, nip_field, offset_field, year_field
 from shared.contracts.rewards import CHECK_IN_PROGRESS, COACHING_OUTCOMES, COMPETENCY_RESULTS
 
 COACHING_STATES = ["assigned", "in_progress", "competency_test", "closed", "revoked"]
@@ -13,8 +13,8 @@ DECISION_STATES = ["granted", *COACHING_STATES]
 
 
 class Paging(ma.Schema):
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000_000))
+    limit = limit_field(100, 500)
+    offset = offset_field()
 
 
 class DecisionQuery(Paging):
