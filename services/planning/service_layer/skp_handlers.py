@@ -131,7 +131,6 @@ def _command(uow: UnitOfWork, principal: Principal, skp_id: str, apply: Callable
     """Load, apply (which may publish), save and commit; answer with the SKP as it now stands."""
     with uow:
         skp = _load(uow, skp_id, principal)
-        _follow_register(uow, skp)
         apply(skp)
         _save(uow, skp, principal)
         uow.commit()
@@ -157,16 +156,6 @@ def follow_atasan_changes(uow: UnitOfWork, tenant: str, actor: str | None, chang
                 skp_view.upsert(uow.session, skp)
                 reassigned += 1
     return reassigned
-
-
-def _follow_register(uow: UnitOfWork, skp: Skp) -> None:
-    """Decisions belong to the employee's current atasan: follow the register when it changed."""
-    record = organisation_view.find_employee(uow.session, skp.tenant, skp.owner.nip)
-    if record is None or not record["atasan_nip"]:
-        return
-    atasan = organisation_view.find_employee(uow.session, skp.tenant, record["atasan_nip"])
-    if atasan is not None and atasan["active"]:
-        skp.reassign_atasan(Person(atasan["nip"], atasan["name"]))
 
 
 def view(uow: UnitOfWork, skp_id: str) -> dict[str, Any]:
