@@ -18,8 +18,11 @@ Batches (`batch_size` > 1, the default): the records of one poll are processed i
 up to `batch_size` events instead of one each — at year-end the per-transaction cost (BEGIN,
 the inbox lookup, the inbox insert, COMMIT and its fsync) was most of a consumer's time. Every
 guarantee stays: the handlers' writes and the inbox rows of every event of the batch commit
-together (idempotency), and the offsets are committed only after that commit. Each event runs in
-its own SAVEPOINT, so one that fails is rolled back alone: a permanent failure goes to the DLQ by
+together (idempotency), and the offsets are committed only after that commit. A batch is first
+tried optimistically: the handlers run one after another with no savepoint, and the event-store,
+outbox and inbox rows of the whole batch are inserted at the end in one statement each. If
+anything in it fails, that transaction is dropped and the batch is redone with each event in its
+own SAVEPOINT, so one that fails is rolled back alone: a permanent failure goes to the DLQ by
 itself (with its reason) and the others commit; a transient one is retried in a fresh savepoint.
 The events the handlers publish are validated at once and written to the outbox in one statement
 at the end of the batch, in the same transaction; a failed event's are dropped with its savepoint.
@@ -189,6 +192,48 @@ class IdempotentConsumer:
         pending = [(i, record, envelope) for i, (record, envelope, outcome) in enumerate(decoded) if outcome is None]
         if not pending:
             return [o for o in outcomes if o is not None]
+        if len(pending) > 1:
+            try:
+                return self._process_batch_optimistically(outcomes, pending)
+            except (OperationalError, InterfaceError):
+                raise
+            except Exception as exc:  # noqa: BLE001 - any failure: redo the batch with one savepoint per event
+                log.info("consumer %s: batch of %d redone event by event: %s", self.name, len(pending), exc)
+        return self._process_batch_in_savepoints(outcomes, pending)
+
+    def _process_batch_optimistically(
+        self, outcomes: list[Outcome | None], pending: list[tuple[int, Any, Envelope | None]]
+    ) -> list[Outcome]:
+        """The common case, every event of the batch succeeding, without a savepoint per event: the
+        handlers run one after another in one transaction, their event-store rows, outbox rows and
+        inbox rows are inserted at the end in one statement each. Anything raised (a refused
+        event, a version taken by another writer, a duplicate inbox row) abandons the transaction;
+        the caller then redoes the batch in savepoints, where each failure is isolated."""
+        outcomes = list(outcomes)
+        with self._uow_factory() as uow:
+            uow.outbox.defer()
+            uow.events.defer()
+            seen = uow.inbox.seen_many(self.name, [envelope.event_id for _, _, envelope in pending if envelope])
+            processed: list[tuple[Envelope, Any]] = []
+            for i, record, envelope in pending:
+                assert envelope is not None
+                if envelope.event_id in seen:
+                    outcomes[i] = Outcome("duplicate", envelope.event_type)
+                    continue
+                seen.add(envelope.event_id)
+                with traced(Trace(correlation_id=envelope.correlation_id, causation_id=envelope.event_id)):
+                    self._handlers[envelope.event_type](uow, envelope)
+                outcomes[i] = Outcome("processed", envelope.event_type)
+                processed.append((envelope, record))
+            uow.events.flush()
+            uow.outbox.flush()
+            uow.inbox.record_many(self.name, processed)
+            uow.commit()
+        return [o for o in outcomes if o is not None]
+
+    def _process_batch_in_savepoints(
+        self, outcomes: list[Outcome | None], pending: list[tuple[int, Any, Envelope | None]]
+    ) -> list[Outcome]:
         with self._uow_factory() as uow:
             # The batch's outbox rows go in one statement at the end (still in this transaction).
             uow.outbox.defer()

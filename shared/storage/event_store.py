@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +20,32 @@ class EventStore:
     def __init__(self, session: Session, table: Table) -> None:
         self._session = session
         self._table = table
+        # While deferred (a consumer's optimistic batch): appended rows are kept here and inserted by
+        # `flush`, in one statement. `load` sees them, so a later event of the batch reads its
+        # aggregate as written; a version taken meanwhile by another writer surfaces at `flush`.
+        self._deferred: list[dict[str, Any]] | None = None
+
+    def defer(self) -> None:
+        self._deferred = []
+
+    def flush(self) -> None:
+        """Insert the deferred rows and stop deferring; ConcurrencyConflict if a version is taken."""
+        rows, self._deferred = self._deferred or [], None
+        if not rows:
+            return
+        try:
+            # No savepoint: a conflict here abandons the whole batch (the consumer redoes it event
+            # by event), so the transaction need not stay usable.
+            self._session.execute(insert(self._table), rows)
+        except IntegrityError as exc:
+            raise ConcurrencyConflict(rows[0]["aggregate_id"], rows[0]["version"] - 1) from exc
+
+    def _insert(self, rows: list[dict[str, Any]]) -> bool:
+        """Queue the rows while deferred (True), or leave the insert to the caller (False)."""
+        if self._deferred is None:
+            return False
+        self._deferred.extend(rows)
+        return True
 
     def append(
         self,
@@ -50,6 +76,8 @@ class EventStore:
         ]
         if not rows:
             return expected_version
+        if self._insert(rows):
+            return expected_version + len(rows)
         # A savepoint keeps the surrounding transaction usable for reporting the conflict.
         try:
             with self._session.begin_nested():
@@ -83,6 +111,10 @@ class EventStore:
         ]
         if not rows:
             return 0
+        if self._insert(rows):
+            for aggregate in batch:
+                aggregate.pending = []
+            return len(rows)
         try:
             with self._session.begin_nested():
                 self._session.execute(insert(self._table), rows)
@@ -99,7 +131,12 @@ class EventStore:
             .where(t.c.aggregate_id == aggregate_id)
             .order_by(t.c.version)
         )
-        return [DomainEvent(row.event_type, row.data, row.occurred_at) for row in result]
+        events = [DomainEvent(row.event_type, row.data, row.occurred_at) for row in result]
+        if self._deferred:
+            queued = [r for r in self._deferred if r["aggregate_id"] == aggregate_id]
+            queued.sort(key=lambda r: r["version"])
+            events += [DomainEvent(r["event_type"], r["data"], r["occurred_at"]) for r in queued]
+        return events
 
     def get(self, cls: type[A], aggregate_id: str) -> A | None:
         events = self.load(aggregate_id)

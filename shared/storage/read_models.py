@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, select
+from sqlalchemy import ColumnElement, Select, Table, bindparam, select
 from sqlalchemy.orm import Session
 
 
+@functools.lru_cache(maxsize=1024)
+def _by_key(table: Table, names: tuple[str, ...]) -> Select[Any]:
+    # Built once per table and key, reused with new values (read models are read per event).
+    return select(table).where(*(table.c[name] == bindparam(f"key_{name}") for name in names))
+
+
 def find_row(session: Session, table: Table, **key: Any) -> dict[str, Any] | None:
-    query = select(table).where(*(table.c[name] == value for name, value in key.items()))
-    found = session.execute(query).mappings().first()
+    query = _by_key(table, tuple(key))
+    found = session.execute(query, {f"key_{name}": value for name, value in key.items()}).mappings().first()
     return dict(found) if found else None
 
 

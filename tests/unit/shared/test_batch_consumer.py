@@ -1,4 +1,5 @@
-"""The consumer's batch mode: one transaction per batch, one savepoint per event."""
+"""The consumer's batch mode: one transaction per batch, tried first without savepoints; when an
+event fails, the batch is redone with one savepoint per event."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from datetime import UTC, datetime
 
 import pytest
 from kafka.structs import TopicPartition
-from sqlalchemy import insert, select
+from sqlalchemy import event, insert, select
 from sqlalchemy.exc import OperationalError
 
+from shared.aggregate import Aggregate
 from shared.contracts import CATALOG
 from shared.errors import DomainError
 from shared.events import Envelope
@@ -24,7 +26,8 @@ class Crash(BaseException):
 
 class Writer:
     """A handler that writes one row per event (to the event store) so rollbacks can be seen;
-    `fail` maps an event id to what to raise (once per listed failure, after the write)."""
+    `fail` maps an event id to what to raise, after the write: a DomainError (a refusal) every time,
+    anything else once per listed failure. The batch's first, optimistic pass counts as a call."""
 
     def __init__(self, store, fail: dict[str, list[BaseException]] | None = None, publish: bool = False) -> None:
         self.store = store
@@ -51,6 +54,8 @@ class Writer:
                 "plan.returned", envelope.payload, tenant="1671", aggregate_id=envelope.event_id, aggregate_version=1
             )
         failures = self.fail.get(envelope.event_id)
+        if failures and isinstance(failures[0], DomainError):
+            raise failures[0]
         if failures:
             raise failures.pop(0)
 
@@ -143,22 +148,25 @@ def test_an_undecodable_record_in_the_middle_goes_to_the_dlq_alone(store, five) 
 
 def test_a_transient_failure_is_retried_in_a_fresh_savepoint(store, five) -> None:
     flaky = five[3]
+    # the optimistic pass fails on it, then one failed attempt in a savepoint and a good one
     handler = Writer(store, fail={flaky.event_id: [RuntimeError("flaky"), RuntimeError("flaky")]})
     producer = FakeProducer()
     outcomes = consumer_for(store, handler, producer).handle_batch(records([e.to_json() for e in five]))
     assert [o.status for o in outcomes] == ["processed"] * 5
     assert handler.calls.count(flaky.event_id) == 3
+    assert handler.calls.count(five[0].event_id) == 2  # the whole batch was redone
     assert written(store).count(flaky.event_id) == 1  # the failed attempts' writes were undone
     assert producer.sent == []
 
 
 def test_retries_exhausted_dead_letter_that_event_only(store, five) -> None:
     bad = five[0]
-    handler = Writer(store, fail={bad.event_id: [RuntimeError("still broken")] * 3})
+    handler = Writer(store, fail={bad.event_id: [RuntimeError("still broken")] * 10})
     producer = FakeProducer()
     outcomes = consumer_for(store, handler, producer).handle_batch(records([e.to_json() for e in five]))
     assert [o.status for o in outcomes] == ["dead_lettered"] + ["processed"] * 4
     assert producer.sent[0]["headers"]["dlq.attempts"] == b"3"
+    assert handler.calls.count(bad.event_id) == 1 + 3  # the optimistic pass, then max_attempts
     assert processed_count(store) == 4
 
 
@@ -254,5 +262,86 @@ def test_published_events_are_written_once_per_batch_and_a_failed_events_are_dro
     with store.engine.connect() as conn:
         rows = conn.execute(select(store.tables.outbox.c.value).order_by(store.tables.outbox.c.id)).scalars().all()
     published = [Envelope.from_json(v).aggregate_id for v in rows]
-    # one event each for the four processed (the flaky one's first attempt undone), in batch order
+    # one event each for the four processed (the failed passes undone), in batch order
     assert published == [e.event_id for e in five if e is not poison]
+
+
+class Counter(Aggregate):
+    """An aggregate whose every event adds one: what a batch's handlers read and append."""
+
+    aggregate_type = "counter"
+
+    def __init__(self, aggregate_id: str) -> None:
+        super().__init__(aggregate_id)
+        self.total = 0
+
+    def add(self) -> None:
+        self._record("added")
+
+    def _on_added(self, _data: dict) -> None:
+        self.total += 1
+
+
+def count_into(aggregate_id: str, seen_totals: list[int]):
+    """A handler that loads the counter, adds one and saves it: each event of a batch must see the
+    earlier ones' appends, though they are not inserted yet."""
+
+    def handler(uow, envelope: Envelope) -> None:
+        counter = uow.events.get(Counter, aggregate_id) or Counter(aggregate_id)
+        counter.add()
+        seen_totals.append(counter.total)
+        uow.events.save(counter, tenant="1671")
+
+    return handler
+
+
+def statements(store) -> list[str]:
+    executed: list[str] = []
+    event.listen(store.engine, "before_cursor_execute", lambda *a: executed.append(a[2].split()[0].upper()))
+    return executed
+
+
+def test_a_batch_that_succeeds_runs_without_savepoints_and_inserts_the_event_store_once(store, five) -> None:
+    executed = statements(store)
+    totals: list[int] = []
+    outcomes = consumer_for(store, count_into("c-1", totals), FakeProducer()).handle_batch(
+        records([e.to_json() for e in five])
+    )
+    assert [o.status for o in outcomes] == ["processed"] * 5
+    assert totals == [1, 2, 3, 4, 5]  # each handler saw the appends queued before it
+    assert "SAVEPOINT" not in executed
+    with store.uow() as uow:
+        assert uow.events.get(Counter, "c-1").version == 5
+
+
+def test_a_version_taken_by_another_writer_redoes_the_batch_event_by_event(store, five) -> None:
+    totals: list[int] = []
+    counting = count_into("c-2", totals)
+    rival_wrote: list[bool] = []
+
+    def handler(uow, envelope: Envelope) -> None:
+        counting(uow, envelope)
+        if envelope.event_id == five[-1].event_id and not rival_wrote:
+            # version 1 taken after the batch read the counter, before its flush (on SQLite, which
+            # allows one writer, through the batch's own connection, not through the deferred store)
+            uow.session.execute(
+                insert(store.tables.event_store).values(
+                    aggregate_id="c-2",
+                    version=1,
+                    aggregate_type="counter",
+                    event_type="added",
+                    data={},
+                    occurred_at=datetime.now(UTC),
+                    tenant="1671",
+                    correlation_id="rival",
+                )
+            )
+            rival_wrote.append(True)
+
+    outcomes = consumer_for(store, handler, FakeProducer()).handle_batch(records([e.to_json() for e in five]))
+    assert [o.status for o in outcomes] == ["processed"] * 5
+    # the optimistic pass, then the batch redone event by event, where the first sees the taken version
+    assert totals == [1, 2, 3, 4, 5, 1, 2, 3, 4, 5]
+    with store.uow() as uow:
+        assert uow.events.get(Counter, "c-2").version == 5  # the redo's five, once each
+    assert processed_count(store) == 5
