@@ -85,6 +85,8 @@ class Databases:
         return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
 
     def create(self, name: str, template: str | None = None) -> str:
+        """A fresh database (a leftover of the same name, e.g. a kept run's copy, is dropped first)."""
+        self.drop(name)
         with self._connect() as conn:
             statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
             if template:

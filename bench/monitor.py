@@ -9,7 +9,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import psutil
 from kafka import KafkaAdminClient, TopicPartition
+from kafka.errors import KafkaError
 from kafka.protocol.consumer.offsets import IsolationLevel, OffsetSpec
 from sqlalchemy import create_engine, text
 
@@ -26,7 +28,7 @@ class Lag:
         """group → {topic: lag}."""
         out: dict[str, dict[str, int]] = {}
         for group in GROUPS:
-            committed = self._admin.list_group_offsets(group).get(group, {})
+            committed = self._committed(group)
             if not committed:
                 continue
             ends = self._ends(list(committed))
@@ -50,11 +52,22 @@ class Lag:
         Every run starts from copies of the databases as they were when loading ended; the events a
         previous run produced after that must not be consumed again by the next run."""
         for group in GROUPS:
-            committed = self._admin.list_group_offsets(group).get(group, {})
+            committed = self._committed(group)
             topics = {tp.topic for tp in committed}
             if topics:
                 specs = {TopicPartition(t, n): OffsetSpec.LATEST for t in topics for n in range(partitions)}
                 self._admin.reset_group_offsets(group, specs)
+
+    def _committed(self, group: str, timeout_s: float = 60) -> dict[TopicPartition, Any]:
+        # A broker just started (a run on reused databases) has no group coordinator for a moment.
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                return self._admin.list_group_offsets(group).get(group, {})
+            except KafkaError as exc:  # coordinator not available / loading / moved: all retriable
+                if not exc.retriable or time.monotonic() > deadline:
+                    raise
+                time.sleep(1)
 
     def close(self) -> None:
         self._admin.close()
@@ -104,13 +117,18 @@ class Monitor:
             sample["consumed"][service], sample["done"][service], sample["outbox"][service] = consumed, done, outbox
         with contextlib.suppress(Exception):
             sample["lag"] = self._lag.sample()
-        rss = {}
+        rss, cpu = {}, {}
         for name, process in self.processes.items():
             with contextlib.suppress(Exception):
-                rss[name] = round(
-                    sum(p.memory_info().rss for p in [process, *process.children(recursive=True)]) / 2**20, 1
-                )
+                tree = [process, *process.children(recursive=True)]
+                rss[name] = round(sum(p.memory_info().rss for p in tree) / 2**20, 1)
+                cpu[name] = round(sum(sum(p.cpu_times()[:2]) for p in tree), 2)
         sample["rss_mb"] = rss
+        # CPU seconds (user + system) so far: per process tree, and the whole machine's busy time
+        # (PostgreSQL and the broker included), to see where a 2-core machine's time goes.
+        sample["cpu_s"] = cpu
+        machine = psutil.cpu_times()
+        sample["machine_busy_cpu_s"] = round(sum(machine) - machine.idle - getattr(machine, "iowait", 0), 2)
         return sample
 
     def _run(self) -> None:

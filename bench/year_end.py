@@ -230,6 +230,10 @@ def year_end(
             "mean": round(statistics.fmean(lat), 3) if lat else None,
         },
         "peak_rss_mb": peak,
+        "cpu_s": {
+            name: round(final["cpu_s"][name] - first["cpu_s"].get(name, 0), 1) for name in final.get("cpu_s", {})
+        },
+        "machine_busy_cpu_s": round(final["machine_busy_cpu_s"] - first["machine_busy_cpu_s"], 1),
         "max_lag": {
             g: max((sum(s.get("lag", {}).get(g, {}).values()) for s in samples), default=0) for g in monitor.GROUPS
         },
@@ -261,6 +265,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default=None, help="admin URL of a PostgreSQL server")
     parser.add_argument("--timeout", type=float, default=3600)
     parser.add_argument("--keep-databases", action="store_true")
+    parser.add_argument(
+        "--loaded",
+        metavar="STAMP",
+        help="skip loading: reuse the databases bench_<STAMP>_<service> a run with --keep-databases left "
+        "(same --employees and --seed)",
+    )
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--seed", type=int, default=8)
     args = parser.parse_args(argv)
@@ -279,13 +289,17 @@ def main(argv: list[str] | None = None) -> int:
     with infra.kafka(args.kafka_bootstrap) as bootstrap, infra.postgres(args.database_url) as admin_url:
         args.bootstrap = bootstrap
         dbs = infra.Databases(admin_url)
-        loaded = {s: dbs.create(f"bench_{stamp.lower()}_{s}") for s in SERVICES}
-        names = {s: f"bench_{stamp.lower()}_{s}" for s in SERVICES}
-        system = infra.System(bootstrap, loaded, args.log_dir / "load", args.partitions)
-        try:
-            results["loading"] = load_city(args, city, system, token)
-        finally:
-            system.stop()
+        if args.loaded:
+            names = {s: f"bench_{args.loaded.lower()}_{s}" for s in SERVICES}
+            results["loading"] = {"reused": args.loaded}
+        else:
+            loaded = {s: dbs.create(f"bench_{stamp.lower()}_{s}") for s in SERVICES}
+            names = {s: f"bench_{stamp.lower()}_{s}" for s in SERVICES}
+            system = infra.System(bootstrap, loaded, args.log_dir / "load", args.partitions)
+            try:
+                results["loading"] = load_city(args, city, system, token)
+            finally:
+                system.stop()
         runs = []
         for batch in batches:
             for count in workers:
@@ -323,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
                     ),
                 }
         if not args.keep_databases:
-            for s in SERVICES:
+            for s in SERVICES if not args.loaded else ():  # reused databases stay for the next run
                 dbs.drop(names[s])
             dbs.drop(f"bench_{stamp.lower()}_raw")
     results["load_average_end"] = infra.load_average()
@@ -337,14 +351,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def print_summary(results: dict[str, Any]) -> None:
     print(f"\n== year-end benchmark, {results['employees']} employees ==")
-    print(f"loading (not the year-end): {results['loading']['timings']}")
+    print(f"loading (not the year-end): {results['loading'].get('timings', results['loading'])}")
     for run in results["runs"]:
         lat = run["latency_completed_to_notice_s"]
         print(
             f"- {run['label']}: wall {run['wall_s']} s (close request {run['close_request_s']} s, evaluations "
             f"done {run['evaluations_done_s']} s); events/s while busy {run['events_per_s_active']}; "
             f"completed→notice p50 {lat['p50']} p95 {lat['p95']} p99 {lat['p99']} s; "
-            f"fraction of raw baseline {run.get('fraction_of_baseline')}; peak RSS MB {run['peak_rss_mb']}"
+            f"fraction of raw baseline {run.get('fraction_of_baseline')}; peak RSS MB {run['peak_rss_mb']}; "
+            f"CPU s {run['cpu_s']} of {run['machine_busy_cpu_s']} busy on the machine"
         )
     if "baseline" in results:
         b = results["baseline"]

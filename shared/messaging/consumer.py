@@ -54,11 +54,14 @@ from shared.contracts import dlq_topic
 from shared.errors import DomainError
 from shared.events import Envelope, EventCatalog, InvalidEvent
 from shared.metrics import CONSUMER_BACKEND_UNAVAILABLE, record_consumed, record_dead_lettered, update_consumer_lag
+from shared.storage import session_cache
 from shared.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[UnitOfWork, Envelope], None]
+# A handler may carry `prefetch`: reads what a batch of its events needs up front (session_cache).
+Prefetch = Callable[[UnitOfWork, list[Envelope]], None]
 
 MAX_EVENT_BYTES = 1024 * 1024
 
@@ -214,6 +217,7 @@ class IdempotentConsumer:
             uow.outbox.defer()
             uow.events.defer()
             seen = uow.inbox.seen_many(self.name, [envelope.event_id for _, _, envelope in pending if envelope])
+            self._prefetch(uow, [envelope for _, _, envelope in pending if envelope and envelope.event_id not in seen])
             processed: list[tuple[Envelope, Any]] = []
             for i, record, envelope in pending:
                 assert envelope is not None
@@ -230,6 +234,17 @@ class IdempotentConsumer:
             uow.inbox.record_many(self.name, processed)
             uow.commit()
         return [o for o in outcomes if o is not None]
+
+    def _prefetch(self, uow: UnitOfWork, envelopes: list[Envelope]) -> None:
+        """Let the handlers read what the whole batch needs in a few queries (a handler's optional
+        `prefetch(uow, envelopes)` attribute, called once with the envelopes of the batch it handles)."""
+        by_prefetch: dict[Prefetch, list[Envelope]] = {}
+        for envelope in envelopes:
+            prefetch = getattr(self._handlers[envelope.event_type], "prefetch", None)
+            if prefetch is not None:
+                by_prefetch.setdefault(prefetch, []).append(envelope)
+        for prefetch, theirs in by_prefetch.items():
+            prefetch(uow, theirs)
 
     def _process_batch_in_savepoints(
         self, outcomes: list[Outcome | None], pending: list[tuple[int, Any, Envelope | None]]
@@ -269,11 +284,13 @@ class IdempotentConsumer:
                     raise  # the database is away: the whole batch is retried later
                 except DomainError as exc:
                     savepoint.rollback()
+                    session_cache.clear(uow.session)  # nothing it read or wrote may be served later
                     uow.outbox.discard_after(queued)  # its events are undone with its writes
                     reason = f"refused by handler: {exc.code}: {exc}"
                     return self._dead_letter(record, reason, attempts=attempt, event_type=envelope.event_type)
                 except Exception as exc:  # noqa: BLE001 - any other failure is retried, then dead-lettered
                     savepoint.rollback()
+                    session_cache.clear(uow.session)
                     uow.outbox.discard_after(queued)
                     final = self._after_failure(record, envelope, attempt, exc)
                     if final is not None:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from services.notifications.adapters.tables import people, preferences, units
 from services.notifications.domain.campaign import Member
+from shared.storage import session_cache
 from shared.storage.read_models import find_row
 from shared.storage.upsert import upsert
 
@@ -32,6 +33,7 @@ def save_person(session: Session, tenant: str, record: dict[str, Any]) -> None:
     row["active"] = True if row["active"] is None else bool(row["active"])
     row["updated_at"] = datetime.now(UTC)
     upsert(session, people, row, key=("tenant", "nip"))
+    session_cache.forget(session, "person", (tenant, record["nip"]))
 
 
 def save_unit(session: Session, tenant: str, record: dict[str, Any]) -> None:
@@ -45,7 +47,25 @@ def save_unit(session: Session, tenant: str, record: dict[str, Any]) -> None:
 
 
 def person(session: Session, tenant: str, nip: str) -> dict[str, Any] | None:
-    return find_row(session, people, tenant=tenant, nip=nip)
+    return session_cache.cached(
+        session, "person", (tenant, nip), lambda: find_row(session, people, tenant=tenant, nip=nip)
+    )
+
+
+def prime_people(session: Session, tenant: str, nips: set[str]) -> None:
+    """Read the people and preferences of many NIPs in two queries (a consumer batch's recipients)."""
+    if not nips:
+        return
+    found = session.execute(select(people).where(people.c.tenant == tenant, people.c.nip.in_(nips))).mappings()
+    by_nip: dict[str, Any] = dict.fromkeys(nips)
+    by_nip.update({row["nip"]: dict(row) for row in found})
+    session_cache.prime(session, "person", {(tenant, nip): row for nip, row in by_nip.items()})
+    chosen = session.execute(
+        select(preferences).where(preferences.c.tenant == tenant, preferences.c.nip.in_(nips))
+    ).mappings()
+    by_nip = dict.fromkeys(nips)
+    by_nip.update({row["nip"]: dict(row) for row in chosen})
+    session_cache.prime(session, "preference", {(tenant, nip): row for nip, row in by_nip.items()})
 
 
 def members(session: Session, tenant: str) -> list[Member]:
@@ -73,7 +93,9 @@ def unit_names(session: Session, tenant: str) -> dict[str, str]:
 
 
 def preference(session: Session, tenant: str, nip: str) -> dict[str, Any] | None:
-    return find_row(session, preferences, tenant=tenant, nip=nip)
+    return session_cache.cached(
+        session, "preference", (tenant, nip), lambda: find_row(session, preferences, tenant=tenant, nip=nip)
+    )
 
 
 def save_preference(session: Session, tenant: str, nip: str, language: str, channels: dict[str, list[str]]) -> None:
@@ -85,6 +107,7 @@ def save_preference(session: Session, tenant: str, nip: str, language: str, chan
         "updated_at": datetime.now(UTC),
     }
     upsert(session, preferences, row, key=("tenant", "nip"))
+    session_cache.forget(session, "preference", (tenant, nip))
 
 
 def people_and_preferences(

@@ -33,6 +33,18 @@ def add(session: Session, notice: Notice, unit_id: str | None = None) -> None:
     )
 
 
+def ids_by_source(session: Session, source_event_ids: list[str]) -> dict[str, list[str]]:
+    """The notices already stored for each of these source events (one query for a batch)."""
+    found: dict[str, list[str]] = {}
+    if source_event_ids:
+        query = select(notices.c.source_event_id, notices.c.notice_id).where(
+            notices.c.source_event_id.in_(source_event_ids)
+        )
+        for source_event_id, notice_id in session.execute(query):
+            found.setdefault(source_event_id, []).append(notice_id)
+    return found
+
+
 def set_read(session: Session, notice: Notice) -> None:
     session.execute(update(notices).where(notices.c.notice_id == notice.id).values(read_at=notice.read_at))
 

@@ -50,6 +50,8 @@ notices = Table(
     Index("ix_notices_inbox", "tenant", "recipient_nip", "created_at"),
 )
 Index("ix_notices_campaign", notices.c.campaign_id)
+# A consumer batch asks which of its events already have notices (a redelivery).
+Index("ix_notices_source_event", notices.c.source_event_id)
 
 # --- the directory: people and units as the organisation events describe them ----------------
 people = Table(

@@ -9,6 +9,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from services.notifications.adapters.tables import webhook_subscriptions
+from shared.storage import session_cache
 
 PUBLIC = ("subscription_id", "tenant", "agency", "url", "event_types", "description", "active", "created_at")
 
@@ -19,6 +20,7 @@ def _utc(value: datetime | None) -> datetime | None:
 
 def add(session: Session, row: dict[str, Any]) -> None:
     session.execute(insert(webhook_subscriptions).values(**row))
+    session_cache.forget(session, "active_subscriptions", row["tenant"])
 
 
 def find(session: Session, subscription_id: str) -> dict[str, Any] | None:
@@ -48,10 +50,15 @@ def active_for(session: Session, tenant: str, event_type: str) -> list[dict[str,
     query = select(webhook_subscriptions).where(
         webhook_subscriptions.c.tenant == tenant, webhook_subscriptions.c.active.is_(True)
     )
-    return [dict(r) for r in session.execute(query).mappings() if event_type in (r["event_types"] or [])]
+    # Read once per transaction: a consumer batch asks for every event of the instansi.
+    active = session_cache.cached(
+        session, "active_subscriptions", tenant, lambda: [dict(r) for r in session.execute(query).mappings()]
+    )
+    return [sub for sub in active if event_type in (sub["event_types"] or [])]
 
 
 def change(session: Session, subscription_id: str, **values: Any) -> None:
     session.execute(
         update(webhook_subscriptions).where(webhook_subscriptions.c.subscription_id == subscription_id).values(**values)
     )
+    session_cache.clear(session)  # whichever instansi it belongs to, its list is read anew

@@ -21,6 +21,7 @@ from shared.contracts import public_definitions
 from shared.errors import NotFound
 from shared.events import Envelope
 from shared.messaging.consumer import Handler
+from shared.storage import session_cache
 from shared.storage.unit_of_work import UnitOfWork
 
 IN_APP, EMAIL = "in_app", "email"
@@ -69,7 +70,7 @@ def write_notice(
     (a campaign) for a source that cannot have notices yet; skips the per-person reads.
     `announce=False`: no per-person in-app `notice.delivered` (a campaign announces itself once)."""
     notice_id = notice_id_for(source_event_id, draft.recipient_nip)
-    if known is None and uow.events.load(notice_id):
+    if known is None and _notice_exists(uow, source_event_id, notice_id):
         return None
     notice = Notice.create(
         tenant=tenant,
@@ -82,6 +83,8 @@ def write_notice(
         campaign_id=campaign_id,
     )
     uow.events.save(notice, tenant=tenant, actor=None)
+    if (existing := session_cache.cached(uow.session, NOTICES_OF_SOURCE, source_event_id, lambda: None)) is not None:
+        existing.add(notice_id)
     person, pref = known or (
         directory.person(uow.session, tenant, draft.recipient_nip),
         directory.preference(uow.session, tenant, draft.recipient_nip),
@@ -117,6 +120,31 @@ def write_notice(
     return notice
 
 
+NOTICES_OF_SOURCE = "notices_of_source"  # session cache: source event id -> its notice ids (primed)
+
+
+def _notice_exists(uow: UnitOfWork, source_event_id: str, notice_id: str) -> bool:
+    existing = session_cache.cached(uow.session, NOTICES_OF_SOURCE, source_event_id, lambda: None)
+    if existing is None:  # not read up front for this event: ask the event store
+        return bool(uow.events.load(notice_id))
+    return notice_id in existing
+
+
+def prefetch(uow: UnitOfWork, envelopes: list[Envelope]) -> None:
+    """A consumer batch's reads up front, in a few queries instead of several per event: the people
+    and preferences of every NIP the events name (recipients, names to fill in), and the notices
+    that already exist for these events (a redelivery under a new consumer group)."""
+    by_tenant: dict[str, set[str]] = {}
+    for envelope in envelopes:
+        nips = by_tenant.setdefault(envelope.tenant, set())
+        nips.update(str(v) for k, v in envelope.payload.items() if k in RECIPIENT_FIELDS and v)
+    for tenant, nips in by_tenant.items():
+        directory.prime_people(uow.session, tenant, nips)
+    sources = [e.event_id for e in envelopes if e.event_type in CONSUMED_EVENT_TYPES]
+    existing = notice_view.ids_by_source(uow.session, sources)
+    session_cache.prime(uow.session, NOTICES_OF_SOURCE, {s: set(existing.get(s, ())) for s in sources})
+
+
 # (NIP field, name field) pairs an event may carry without the name (older producers): the
 # directory fills the name in, so a notice says "Budi Santoso" rather than "your atasan".
 NAME_FIELDS = (
@@ -126,6 +154,8 @@ NAME_FIELDS = (
     ("atasan_nip", "atasan_name"),
     ("nip", "employee_name"),
 )
+# Every payload field that names a person a notice may go to or name.
+RECIPIENT_FIELDS = frozenset({nip for nip, _ in NAME_FIELDS} | {"decider_nip"})
 
 
 def with_names(uow: UnitOfWork, tenant: str, payload: Mapping[str, Any]) -> dict[str, Any]:
@@ -222,6 +252,8 @@ def event_handlers(templates: TemplateSet) -> Mapping[str, Handler]:
         if envelope.event_type in CONSUMED_EVENT_TYPES:
             notify(uow, envelope, templates)
         fan_out_to_webhooks(uow, envelope)
+
+    handle.prefetch = prefetch  # type: ignore[attr-defined]
 
     return {definition.event_type: handle for definition in public_definitions()}
 

@@ -1,0 +1,93 @@
+"""Notifications' consumer batch: what the batch reads up front (people, preferences, existing
+notices, webhook subscriptions) never hides a write made earlier in the same batch, and a
+redelivery under a new consumer group still stores nothing twice."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from sqlalchemy import event, select
+
+from services.notifications.adapters.tables import deliveries, notices
+from services.notifications.bootstrap import event_handlers
+from shared.contracts import CATALOG
+from shared.events import Envelope
+from shared.messaging.consumer import IdempotentConsumer
+from tests.unit.notifications.notifications_samples import ATASAN, EMPLOYEE, employee, envelope
+from tests.unit.shared.conftest import FakeProducer, FakeRecord
+
+
+def consumer(runtime, name: str = "kinerja-notifications") -> IdempotentConsumer:
+    return IdempotentConsumer(
+        name=name,
+        catalog=CATALOG,
+        handlers=event_handlers(runtime),
+        uow_factory=runtime.uow,
+        dlq_producer=FakeProducer(),
+        sleep=lambda _s: None,
+    )
+
+
+def as_records(envelopes: list[Envelope]) -> list[FakeRecord]:
+    return [FakeRecord(CATALOG.topic_of(e.event_type), 0, i, b"k", e.to_json()) for i, e in enumerate(envelopes)]
+
+
+def fresh(e: Envelope) -> Envelope:
+    """The same event under a new id (another event of the batch)."""
+    return Envelope.from_json(e.to_json().replace(e.event_id.encode(), str(uuid.uuid4()).encode()))
+
+
+def rows(runtime, table) -> list[dict]:
+    with runtime.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(select(table)).mappings()]
+
+
+def test_a_person_registered_earlier_in_the_batch_is_the_one_the_notice_uses(runtime) -> None:
+    batch = [
+        envelope("employee.registered", **employee(EMPLOYEE, "Siti Aminah", email=None)),
+        envelope("employee.updated", **employee(EMPLOYEE, "Siti Aminah", email="siti@palembang.go.id")),
+        envelope("evaluation.completed"),
+    ]
+    outcomes = consumer(runtime).handle_batch(as_records(batch))
+    assert [o.status for o in outcomes] == ["processed"] * 3
+    # the e-mail address came with the second event, after the batch had read the directory
+    (mail,) = [d for d in rows(runtime, deliveries) if d["channel"] == "email"]
+    assert mail["address"] == "siti@palembang.go.id"
+
+
+def test_a_redelivery_under_a_new_group_stores_no_second_notice(runtime) -> None:
+    completed = envelope("evaluation.completed")
+    consumer(runtime).handle_batch(as_records([completed, fresh(envelope("plan.returned"))]))
+    before = rows(runtime, notices)
+    outcomes = consumer(runtime, name="kinerja-notifications-replay").handle_batch(
+        as_records([completed, fresh(envelope("plan.returned"))])
+    )
+    assert [o.status for o in outcomes] == ["processed", "processed"]
+    after = rows(runtime, notices)
+    # only the new plan.returned made a notice; the replayed evaluation.completed made none
+    assert len(after) == len(before) + 1
+    assert sorted(n["source_event_id"] for n in after).count(completed.event_id) == 1
+
+
+def test_a_batch_reads_the_directory_once_not_per_event(runtime) -> None:
+    consumer(runtime).handle_batch(
+        as_records(
+            [
+                envelope("employee.registered", **employee(EMPLOYEE, "Siti Aminah")),
+                envelope("employee.registered", **employee(ATASAN, "Budi Santoso")),
+            ]
+        )
+    )
+    selects: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and re.search(r"\bFROM people\b", statement):
+            selects.append(statement)
+
+    event.listen(runtime.engine, "before_cursor_execute", seen)
+    batch = [fresh(envelope("evaluation.completed")) for _ in range(20)]
+    outcomes = consumer(runtime).handle_batch(as_records(batch))
+    assert [o.status for o in outcomes] == ["processed"] * 20
+    assert len(selects) == 1
+    assert len(rows(runtime, notices)) == 20
