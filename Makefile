@@ -6,7 +6,7 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install lint clean docs docs-check manifests bench
+.PHONY: run test install lint clean docs docs-check manifests bench audit
 
 install: $(VENV)/.installed
 
@@ -38,6 +38,19 @@ manifests: install
 # The year-end benchmark (bench/year_end.py; not a test): BENCH_ARGS="--employees 2000 --workers 1,4"
 bench: install
 	$(PY) -m bench.year_end $(BENCH_ARGS)
+
+# Dependency audit (docs/dependency-audit.md): pip-audit over everything installed in the venv,
+# against PyPI's advisory data (AUDIT_ARGS="-s osv" for OSV). When it cannot get advisories for
+# every package (no network to the service), it says so and fails: then nothing was audited.
+audit: install
+	@log=$$(mktemp); status=0; \
+	$(VENV)/bin/pip-audit --strict --progress-spinner off $(AUDIT_ARGS) 2>$$log || status=$$?; \
+	if [ $$status -ne 0 ] && grep -qE 'could not be audited|ConnectionError|NameResolution|Max retries|timed out' $$log; then \
+	  tail -n 1 $$log >&2; rm -f $$log; \
+	  echo "make audit: pip-audit could not get advisories from its service, so NOTHING was audited." >&2; \
+	  echo "Run it where the service is reachable, or offline: $(PY) scripts/audit_dependencies.py --advisory-db DIR" >&2; \
+	  exit 2; \
+	fi; cat $$log >&2; rm -f $$log; exit $$status
 
 clean:
 	rm -rf var .pytest_cache
