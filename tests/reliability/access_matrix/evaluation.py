@@ -33,10 +33,10 @@ agency          ok   ok   403   403        404
 # Public input (IKM, complaints) is recorded by the unit's own head or the admin.
 UNIT_HEAD_RECORDS = grid("""
                 own  sub  sub2  colleague  other
-pegawai         ok   403  403   403        404
+pegawai         403  403  403   403        403
 pegawai+atasan  ok   403  403   403        404
 admin_instansi  ok   ok   ok    ok         404
-agency          ok   403  403   403        404
+agency          403  403  403   403        403
 """)
 NO_ONE_HERE = grid("""
                 own  sub  sub2  colleague  other
@@ -166,12 +166,13 @@ CASES = [
         "POST /api/v1/evaluations/{evaluation_id}/calibration",
         url="/api/v1/evaluations/{eval_q1}/calibration",
         body={"predikat": "butuh_perbaikan", "reason": "Sebaran unit mengharuskan penyesuaian."},
+        note="the appraiser (the plan's atasan), holding the role atasan",
         grid=grid("""
                         own  sub  sub2  colleague  other
-        pegawai         403  ok   403   403        404
+        pegawai         403  403  403   403        403
         pegawai+atasan  403  ok   403   403        404
-        admin_instansi  403  ok   403   403        404
-        agency          403  ok   403   403        404
+        admin_instansi  403  403  403   403        403
+        agency          403  403  403   403        403
         """),
     ),
     Case(
@@ -182,20 +183,21 @@ CASES = [
                         own  sub  sub2  colleague  other
         pegawai         ok   403  403   403        404
         pegawai+atasan  ok   403  403   403        404
-        admin_instansi  ok   403  403   403        404
-        agency          ok   403  403   403        404
+        admin_instansi  403  403  403   403        403
+        agency          403  403  403   403        403
         """),
     ),
     Case(
         "POST /api/v1/evaluations/{evaluation_id}/appeal/decision",
         url="/api/v1/evaluations/{eval_appealed}/appeal/decision",
         body={"decision": "rejected", "reason": "Realisasi sudah diperhitungkan."},
+        note="the atasan pejabat penilai named when the keberatan was filed, holding the role atasan",
         grid=grid("""
                         own  sub  sub2  colleague  other
-        pegawai         403  403  ok    403        404
+        pegawai         403  403  403   403        403
         pegawai+atasan  403  403  ok    403        404
-        admin_instansi  403  403  ok    403        404
-        agency          403  403  ok    403        404
+        admin_instansi  403  403  403   403        403
+        agency          403  403  403   403        403
         """),
     ),
     Case(
@@ -244,13 +246,13 @@ CASES = [
         subject="budi",
         url="/api/v1/units/{unit}/organisation-predikat",
         body={"period_year": 2026, "period": "Q1", "predikat": "baik"},
-        note="set by the head of the unit above, not by the unit's own head",
+        note="set by the head of the unit above (role atasan), not by the unit's own head; or the admin",
         grid=grid("""
                         own  sub  sub2  colleague  other
-        pegawai         403  ok   403   403        404
+        pegawai         403  403  403   403        403
         pegawai+atasan  403  ok   403   403        404
         admin_instansi  ok   ok   ok    ok         404
-        agency          403  ok   403   403        404
+        agency          403  403  403   403        403
         """),
     ),
     Case(

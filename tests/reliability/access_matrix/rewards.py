@@ -33,13 +33,13 @@ pegawai+atasan  ok   ok   403   403        none
 admin_instansi  ok   ok   ok    ok         none
 agency          ok   ok   ok    ok         none
 """)
-# A pembinaan step: the coach (Budi, Siti's atasan) only.
+# A pembinaan step: the coach (Budi, Siti's atasan), holding the role atasan.
 COACH_STEP = grid("""
                 own  sub  sub2  colleague  other
-pegawai         403  ok   403   403        404
+pegawai         403  403  403   403        403
 pegawai+atasan  403  ok   403   403        404
-admin_instansi  403  ok   403   403        404
-agency          403  ok   403   403        404
+admin_instansi  403  403  403   403        403
+agency          403  403  403   403        403
 """)
 ADMIN_AND_AGENCY_READ = grid("""
                 colleague  other
