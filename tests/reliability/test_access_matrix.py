@@ -1,189 +1,198 @@
-"""Access matrix over every route of every service, generated from their OpenAPI documents.
+"""The access matrix, in full: every operation of every service's OpenAPI document × every role set ×
+every relation of the caller to the record (own, subordinate's, subordinate's subordinate's, an
+unrelated colleague's, another instansi's), each answer checked against the policy declared in
+`access_matrix/<service>.py`.
 
-Rule (one for all services): another instansi's record does not exist for you — **404**, exactly as
-for an id that exists nowhere, so a refusal never confirms that another instansi's id is real. 403
-is only for a role that may never use the endpoint (decided before any lookup, so it reveals
-nothing either). 401 without a valid token. Refused requests change nothing.
+Rules that hold for every service (see the grids): another instansi's record does not exist for you —
+404, or whatever an id that exists nowhere gets (same status, same error code), never a success; a 403
+says only that your role or your relation to the record does not allow this; 401 without a valid
+token. Refused requests (and reads) change nothing in the service's database; a request that changed
+something is undone (the seeded database is put back) before the next one.
 
-Seeding: each service's consumer handlers are fed the contract samples of the event types it
-consumes, in instansi 1671; every aggregate in its event store is then a real resource of 1671. For
-every route with an id in its path, each such id that the own instansi's admin can read is tried by
-callers of another instansi holding each role: the answer must equal the answer for an unknown id
-and never be a success. Lists read from another instansi never contain 1671's ids.
+The records are real (`access_matrix/cast.py`): planning seeded through its API, the other services
+through their consumer handlers fed planning's and evaluation's own outbox events, then their APIs.
+An operation in a document without a declared case fails the test, so a new route needs a policy.
 """
 
 from __future__ import annotations
 
-import importlib
-import json
 import re
-from pathlib import Path
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from shared.auth import TokenService
-from shared.contracts import CATALOG
-from shared.events import Envelope
-from tests.unit.service_harness import bearer, sqlite_runtime
+from tests.reliability.access_matrix import evaluation, notifications, planning, rewards
+from tests.reliability.access_matrix.cast import OTHER, PEOPLE, SERVICES, TENANT, Service, World, callers, world
+from tests.reliability.access_matrix.grid import ROLE_SETS, SUBJECT_RELATIONS, Case
+from tests.unit.service_harness import bearer
 
-SERVICES = ("planning", "evaluation", "rewards", "notifications")
-TENANT, OTHER = "1671", "3674"
-SAMPLES = Path(__file__).resolve().parents[1] / "contract" / "samples"
-ADMIN_NIP = "198001012005011004"
-CALLER_NIP = "198503302010011002"  # the NIP the samples are about, so "own" records exist for them in 1671
-ROLE_SETS = (("pegawai",), ("pegawai", "atasan"), ("admin_instansi",), ("agency",))
+MATRICES: dict[str, list[Case]] = {
+    "planning": planning.CASES,
+    "evaluation": evaluation.CASES,
+    "rewards": rewards.CASES,
+    "notifications": notifications.CASES,
+}
 PUBLIC = {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs"}
+METHODS = ("get", "post", "put", "patch", "delete")
 FILLERS = {"year": "2026", "period_year": "2026", "period": "annual", "q": "1", "quarter": "1"}
-FIGURES: dict[str, dict[str, int]] = {}
+GHOST_ID, GHOST_NIP = "does-not-exist-anywhere", "199912312020121999"
+ADMIN_NIP = PEOPLE["admin"]
 
 
-def seed(runtime, handlers) -> set[str]:
-    """Feed the samples of the consumed event types; return the ids they carry (candidate path values)."""
-    carried: set[str] = set()
-    for sample in sorted(SAMPLES.glob("*.v1.json")):
-        event_type = sample.name.removesuffix(".v1.json")
-        if event_type not in handlers:
-            continue
-        payload = json.loads(sample.read_text(encoding="utf-8"))
-        try:
-            envelope = CATALOG.read(
-                Envelope.new(
-                    event_type=event_type,
-                    schema_version=1,
-                    producer="test",
-                    tenant=TENANT,
-                    aggregate_id=str(payload.get("nip") or "agg"),
-                    aggregate_version=1,
-                    payload=payload,
-                    correlation_id="seed",
-                )
-            )
-            with runtime.uow() as uow:
-                handlers[event_type](uow, envelope)
-                uow.commit()
-        except Exception:  # noqa: BLE001, S112 - a sample out of its story (e.g. a decision without a filing) is skipped
-            continue
-        carried |= {str(v) for k, v in payload.items() if (k.endswith("_id") or k == "nip") and isinstance(v, str)}
-    return carried
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory) -> Iterator[World]:
+    with world(tmp_path_factory.mktemp("access-matrix")) as built:
+        yield built
 
 
-def seed_planning(runtime) -> set[str]:
-    """Planning consumes nothing: its organisation and a plan are made through its own API, in 1671."""
-    from tests.unit.planning.fixtures import BUDI, draft, registered_organisation, rhk
-
-    api = registered_organisation(runtime)
-    response = draft(api, BUDI, [rhk("Meningkatnya layanan kesehatan dasar", perspective="penerima_layanan")])
-    assert response.status_code == 201, response.json
-    return {response.json["skp_id"], "PKM", BUDI}
-
-
-def stored(runtime) -> tuple[int, int]:
-    with runtime.engine.connect() as conn:
-        return (
-            conn.execute(select(func.count()).select_from(runtime.tables.event_store)).scalar_one(),
-            conn.execute(select(func.count()).select_from(runtime.tables.outbox)).scalar_one(),
-        )
+def operations(svc: Service) -> set[str]:
+    spec = svc.client.get("/openapi.json").json
+    return {
+        f"{method.upper()} {path}"
+        for path, ops in spec["paths"].items()
+        if path not in PUBLIC
+        for method in ops
+        if method in METHODS
+    }
 
 
-def aggregate_ids(runtime) -> list[str]:
-    with runtime.engine.connect() as conn:
-        return sorted(set(conn.execute(select(runtime.tables.event_store.c.aggregate_id)).scalars()))
+@pytest.mark.parametrize("name", SERVICES)
+def test_every_operation_has_a_declared_policy(seeded: World, name: str) -> None:
+    documented = operations(seeded.services[name])
+    declared = {case.route for case in MATRICES[name]}
+    assert documented - declared == set(), f"{name}: operations without a declared access policy"
+    assert declared - documented == set(), f"{name}: policies declared for operations that do not exist"
+    for case in MATRICES[name]:
+        kind = case.subject if case.subject in SUBJECT_RELATIONS else "person"
+        present = tuple(r for r in SUBJECT_RELATIONS["person"] if r in callers(case.subject))
+        wanted = SUBJECT_RELATIONS[kind] if kind != "person" else present
+        assert case.grid.columns == wanted, (case.route, case.url, case.grid.columns, wanted)
 
 
-def concrete(path: str, value: str) -> str | None:
-    """The path with its one id parameter set to `value` and the others to fixed fillers."""
-    ids = [p for p in re.findall(r"\{([^}]+)\}", path) if p not in FILLERS]
-    if len(ids) != 1:
-        return None
-    out = path.replace("{" + ids[0] + "}", value)
-    for name, filler in FILLERS.items():
-        out = out.replace("{" + name + "}", filler)
-    return out
-
-
-@pytest.fixture(params=SERVICES)
-def service(request, tmp_path):
-    bootstrap = importlib.import_module(f"services.{request.param}.bootstrap")
-    with sqlite_runtime(request.param, tmp_path) as runtime:
-        if request.param == "planning":
-            carried = seed_planning(runtime)
-        else:
-            carried = seed(runtime, bootstrap.event_handlers(runtime))
-        yield request.param, runtime, bootstrap.create_app(runtime).test_client(), carried
-
-
-def test_every_route_but_health_metrics_and_docs_wants_a_valid_token(service) -> None:
-    name, runtime, client, _ = service
-    spec = client.get("/openapi.json").json
-    before = stored(runtime)
+@pytest.mark.parametrize("name", SERVICES)
+def test_every_route_but_health_metrics_and_docs_wants_a_valid_token(seeded: World, name: str) -> None:
+    svc = seeded.services[name]
+    spec = svc.client.get("/openapi.json").json
+    before = svc.digest()
     forged = TokenService("f" * 40, "kinerja", "kinerja-api").mint(ADMIN_NIP, ["admin_instansi"], TENANT)
-    expired = TokenService.from_settings(runtime.settings).mint(ADMIN_NIP, ["admin_instansi"], TENANT, ttl_s=-60)
+    expired = TokenService.from_settings(svc.runtime.settings).mint(ADMIN_NIP, ["admin_instansi"], TENANT, ttl_s=-60)
     checked = 0
-    for path, operations in spec["paths"].items():
+    for path, ops in spec["paths"].items():
         url = re.sub(r"\{([^}]+)\}", lambda m: FILLERS.get(m.group(1), "x"), path)
-        for method in operations:
-            if method not in ("get", "post", "put", "patch", "delete"):
+        for method in ops:
+            if method not in METHODS:
                 continue
             for headers in ({}, {"Authorization": f"Bearer {forged}"}, {"Authorization": f"Bearer {expired}"}):
-                response = client.open(url, method=method.upper(), json={}, headers=headers)
+                response = svc.client.open(url, method=method.upper(), json={}, headers=headers)
                 assert response.status_code == 401, (method, path, headers.keys(), response.status_code)
                 assert response.json["error"]["status"] == 401
                 checked += 1
     for path in PUBLIC - {"/docs"}:
-        assert client.get(path).status_code in (200, 503), path  # readyz: 503 only if the database is away
-    assert stored(runtime) == before
-    FIGURES.setdefault(name, {})["unauthenticated_requests_refused"] = checked
+        assert svc.client.get(path).status_code in (200, 503), path  # readyz: 503 only if the database is away
+    assert svc.digest() == before
     print(f"ACCESS MATRIX [{name}] unauthenticated requests refused={checked}")
 
 
-def test_another_instansis_records_answer_as_if_they_did_not_exist(service) -> None:
-    name, runtime, client, carried = service
-    spec = client.get("/openapi.json").json
-    admin = bearer(runtime, ADMIN_NIP, ["admin_instansi"], TENANT)
-    ids = sorted(set(aggregate_ids(runtime)) | carried)
-    assert ids, f"{name}: seeding produced records to protect"
-    # Which (route, id) pairs are real resources of 1671: its admin (or the subject) reads them.
-    readable: list[tuple[str, str]] = []
-    for path, operations in spec["paths"].items():
-        if "get" not in operations:
-            continue
-        for value in ids:
-            url = concrete(path, value)
-            if url is None:
-                continue
-            own = bearer(runtime, CALLER_NIP, ["pegawai", "atasan"], TENANT)
-            if any(client.get(url, headers=h).status_code == 200 for h in (admin, own)):
-                readable.append((path, value))
-    before = stored(runtime)
-    cells = 0
-    for path, value in readable:
-        for roles in ROLE_SETS:
-            for nip in (CALLER_NIP, ADMIN_NIP):  # the same NIP as the record's owner, in another instansi, too
-                stranger = bearer(runtime, nip, list(roles), OTHER)
-                for method in [m for m in spec["paths"][path] if m in ("get", "post", "put", "patch", "delete")]:
-                    real = client.open(concrete(path, value), method=method.upper(), json={}, headers=stranger)
-                    ghost = client.open(
-                        concrete(path, "does-not-exist-anywhere"), method=method.upper(), json={}, headers=stranger
-                    )
-                    cell = (path, method, roles, real.status_code, ghost.status_code)
-                    assert real.status_code >= 400, cell
-                    assert (real.status_code, real.json["error"]["code"]) == (
-                        ghost.status_code,
-                        ghost.json["error"]["code"],
-                    ), cell
-                    cells += 1
-    # Lists from another instansi never show 1671's records.
-    for path, operations in spec["paths"].items():
-        if "get" not in operations or "{" in path or not path.startswith("/api/"):
-            continue
-        for roles in ROLE_SETS:
-            response = client.get(path, headers=bearer(runtime, CALLER_NIP, list(roles), OTHER))
-            assert response.status_code < 500, path
-            body = response.get_data().decode("utf-8", errors="replace")
-            leaked = [i for i in ids if len(i) > 8 and i in body]
-            assert not leaked, (path, roles, leaked)
-            cells += 1
-    assert stored(runtime) == before  # refused requests changed nothing
-    FIGURES.setdefault(name, {}).update(real_records_probed=len(readable), matrix_cells=cells)
-    print(f"ACCESS MATRIX [{name}] records={len(readable)} cells={cells}")
+def ask(svc: Service, case: Case, values: Mapping[str, str], nip: str, tenant: str, roles: tuple[str, ...]) -> Any:
+    url = (case.url or case.path).format_map(values)
+    kwargs: dict[str, Any] = {"headers": bearer(svc.runtime, nip, roles, tenant)}
+    if case.files is not None:
+        kwargs.update(data=case.files(), content_type="multipart/form-data")
+    elif case.body is not None:
+        kwargs["json"] = case.body(values) if callable(case.body) else case.body
+    return svc.client.open(url, method=case.method, **kwargs)
+
+
+def answer(case: Case, response: Any, values: Mapping[str, str]) -> str:
+    if not 200 <= response.status_code < 300:
+        return str(response.status_code)
+    if case.shows is None:
+        return "ok"
+    return "ok" if case.shows.format_map(values) in response.get_data(as_text=True) else "none"
+
+
+def error_code(response: Any) -> str | None:
+    body = response.get_json(silent=True)
+    return body.get("error", {}).get("code") if isinstance(body, dict) else None
+
+
+def ghosts(facts: Mapping[str, str]) -> dict[str, str]:
+    """The facts with every record id replaced by one that exists nowhere (a valid, unknown NIP for NIPs)."""
+    return {key: GHOST_NIP if key in PEOPLE else GHOST_ID for key in facts}
+
+
+def record_ids(svc: Service, facts: Mapping[str, str]) -> set[str]:
+    """Ids of 1671's records that must never appear in what another instansi reads (NIPs excluded:
+    the caller of another instansi carries one of them)."""
+    table = svc.runtime.tables.event_store
+    with svc.runtime.engine.connect() as conn:
+        aggregates = set(conn.execute(select(table.c.aggregate_id)).scalars())
+    nips = set(PEOPLE.values())
+    return {i for i in aggregates | {v for k, v in facts.items() if k not in PEOPLE} if len(i) > 8 and i not in nips}
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_the_access_matrix(seeded: World, name: str) -> None:
+    svc, facts = seeded.services[name], seeded.facts
+    svc.restore()
+    seeded_digest = svc.digest()
+    secrets = record_ids(svc, facts)
+    wrong: list[str] = []
+    counts: Counter[str] = Counter()
+    for case in MATRICES[name]:
+        for relation, (nip, tenant) in callers(case.subject).items():
+            for role_set, roles in ROLE_SETS.items():
+                expected = case.grid.expected(role_set, relation)
+                counts["cells"] += 1
+                counts[expected if expected in ("ok", "none", "403", "404") else "state"] += 1
+                where = f"{case.route} [{case.url or case.path}] {role_set} {relation} ({nip}@{tenant})"
+                values = {**facts, "caller": nip}
+                response = ask(svc, case, values, nip, tenant, roles)
+                got = answer(case, response, values)
+                if got != expected:
+                    wrong.append(f"{where}: expected {expected}, got {got} {error_code(response) or ''}")
+                if case.method != "GET" and response.status_code < 300:
+                    svc.restore()  # an allowed change: back to the seeded records for the next cell
+                elif svc.digest() != seeded_digest:
+                    wrong.append(f"{where}: answered {response.status_code} yet changed the database")
+                    svc.restore()
+                if tenant == OTHER:
+                    wrong += _as_if_it_did_not_exist(svc, case, response, values, nip, roles, where, secrets)
+    assert not wrong, f"{len(wrong)} cells differ from the declared policy:\n" + "\n".join(wrong)
+    assert svc.digest() == seeded_digest
+    print(
+        f"ACCESS MATRIX [{name}] operations={len(operations(svc))} cases={len(MATRICES[name])} "
+        f"cells={counts['cells']} allowed={counts['ok'] + counts['none']} (shown={counts['ok']} "
+        f"hidden={counts['none']}) refused={counts['403'] + counts['404']} (403={counts['403']} "
+        f"404={counts['404']}) state={counts['state']}"
+    )
+
+
+def _as_if_it_did_not_exist(
+    svc: Service,
+    case: Case,
+    response: Any,
+    values: Mapping[str, str],
+    nip: str,
+    roles: tuple[str, ...],
+    where: str,
+    secrets: set[str],
+) -> list[str]:
+    """Another instansi's caller: a refusal is the one an id that exists nowhere gets; an answer shows
+    none of 1671's records."""
+    if response.status_code >= 400:
+        ghost_values = {**ghosts(values), "caller": nip}
+        ghost = ask(svc, case, ghost_values, nip, OTHER, roles)
+        if case.method != "GET" and ghost.status_code < 300:
+            svc.restore()
+        if (ghost.status_code, error_code(ghost)) != (response.status_code, error_code(response)):
+            return [f"{where}: {response.status_code} {error_code(response)} but an unknown id gets "
+                    f"{ghost.status_code} {error_code(ghost)}"]  # fmt: skip
+        return []
+    body = response.get_data(as_text=True)
+    leaked = sorted(i for i in secrets if i in body)
+    return [f"{where}: shows 1671's {leaked}"] if leaked else []

@@ -8,7 +8,7 @@ the id says which, so a second one is refused instead of silently doubling the i
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 from shared.aggregate import Aggregate
 from shared.contracts.vocabulary import AssessmentSource, BerakhlakValue
@@ -66,9 +66,12 @@ def authorize_assessor(
     employee_nip: str,
     period_year: int,
     plan_atasan_nip: str | None,
+    assessor: Mapping[str, Any] | None = None,
+    employee: Mapping[str, Any] | None = None,
 ) -> None:
     """Who may give which kind of assessment. `plan_atasan_nip` is the atasan of the employee's
-    approved plan for the period, None when there is none."""
+    approved plan for the period, None when there is none; `assessor` and `employee` are their
+    records in the organisation register (None when not registered in the instansi)."""
     if source == AssessmentSource.SELF:
         if assessor_nip != employee_nip:
             raise Forbidden(
@@ -90,6 +93,33 @@ def authorize_assessor(
             f"Penilaian {source} tidak dapat diberikan kepada diri sendiri; gunakan penilaian mandiri.",
             f"A {source} assessment cannot be given to oneself; use a self-assessment (mandiri).",
         )
+    elif source == AssessmentSource.SUBORDINATE:
+        if not _active(assessor) or employee is None or assessor.get("atasan_nip") != employee_nip:
+            raise Forbidden(
+                "Penilaian bawahan hanya dapat diberikan oleh bawahan langsung pegawai ini (menurut data organisasi).",
+                "A bawahan assessment can only be given by a direct subordinate of the employee (per the register).",
+            )
+    elif source == AssessmentSource.PEER and not _are_peers(assessor, employee):
+        raise Forbidden(
+            "Penilaian rekan kerja diberikan oleh rekan satu unit atau satu atasan, bukan atasan atau bawahannya.",
+            "A rekan kerja assessment is given by a colleague of the same unit or atasan, not their atasan or "
+            "subordinate.",
+        )
+
+
+def _active(person: Mapping[str, Any] | None) -> TypeGuard[Mapping[str, Any]]:
+    """Registered in the instansi and not deactivated."""
+    return person is not None and bool(person.get("active", True))
+
+
+def _are_peers(assessor: Mapping[str, Any] | None, employee: Mapping[str, Any] | None) -> bool:
+    """Colleagues in the register: the same unit or the same atasan, and neither is the other's atasan."""
+    if not _active(assessor) or employee is None:
+        return False
+    if assessor.get("atasan_nip") == employee["nip"] or employee.get("atasan_nip") == assessor["nip"]:
+        return False
+    same_atasan = bool(assessor.get("atasan_nip")) and assessor.get("atasan_nip") == employee.get("atasan_nip")
+    return same_atasan or (bool(assessor.get("unit_id")) and assessor.get("unit_id") == employee.get("unit_id"))
 
 
 class Assessment(Aggregate):

@@ -97,6 +97,7 @@ def create_blueprint(uow: Callable[[], UnitOfWork], curve: Curve | None = None) 
     @bp.route("/evaluations/<evaluation_id>/calibration", methods=["POST"])
     @bp.arguments(schemas.CalibrationIn)
     @bp.response(200, schemas.EvaluationOut)
+    @require_roles(Role.ATASAN)
     def calibrate(data: dict[str, Any], evaluation_id: str) -> dict[str, Any]:
         """The appraiser sets the final predikat apart from the matrix, with a written reason (a revision).
         Setting it back to the matrix predikat removes the override. Refused once a keberatan is filed."""
@@ -105,6 +106,7 @@ def create_blueprint(uow: Callable[[], UnitOfWork], curve: Curve | None = None) 
     @bp.route("/evaluations/<evaluation_id>/appeal", methods=["POST"])
     @bp.arguments(schemas.AppealIn)
     @bp.response(201, schemas.EvaluationOut)
+    @require_roles(Role.PEGAWAI)
     def file_appeal(data: dict[str, Any], evaluation_id: str) -> dict[str, Any]:
         """Keberatan: the employee objects within 14 days of the result; the atasan pejabat penilai
         (the appraiser's own atasan) decides."""
@@ -113,6 +115,7 @@ def create_blueprint(uow: Callable[[], UnitOfWork], curve: Curve | None = None) 
     @bp.route("/evaluations/<evaluation_id>/appeal/decision", methods=["POST"])
     @bp.arguments(schemas.AppealDecisionIn)
     @bp.response(200, schemas.EvaluationOut)
+    @require_roles(Role.ATASAN)
     def decide_appeal(data: dict[str, Any], evaluation_id: str) -> dict[str, Any]:
         """The atasan pejabat penilai decides the keberatan (final); an accepted one sets the predikat."""
         return results.decide_appeal(uow(), current_principal(), evaluation_id, data)
@@ -148,6 +151,7 @@ def create_blueprint(uow: Callable[[], UnitOfWork], curve: Curve | None = None) 
     @bp.route("/units/<unit_id>/organisation-predikat", methods=["POST"])
     @bp.arguments(schemas.OrganisationPredikatIn)
     @bp.response(201, schemas.OrganisationPredikatOut)
+    @require_roles(Role.ATASAN, Role.ADMIN)
     def set_organisation_predikat(data: dict[str, Any], unit_id: str) -> dict[str, Any]:
         """The head of the unit above (or the instansi admin) sets the unit's organisation predikat."""
         return organisation_handlers.set_organisation_predikat(uow(), current_principal(), unit_id, data)
@@ -164,6 +168,7 @@ def create_blueprint(uow: Callable[[], UnitOfWork], curve: Curve | None = None) 
     @bp.route("/units/<unit_id>/ikm", methods=["POST"])
     @bp.arguments(schemas.IkmIn)
     @bp.response(201, schemas.PublicInputOut)
+    @require_roles(Role.ATASAN, Role.ADMIN)
     def record_ikm(data: dict[str, Any], unit_id: str) -> dict[str, Any]:
         """Record survey responses (PermenPANRB 14/2017) for a unit that serves the public."""
         return organisation_handlers.record_ikm(uow(), current_principal(), unit_id, data)
@@ -171,6 +176,7 @@ def create_blueprint(uow: Callable[[], UnitOfWork], curve: Curve | None = None) 
     @bp.route("/units/<unit_id>/complaints", methods=["POST"])
     @bp.arguments(schemas.ComplaintIn)
     @bp.response(200, schemas.ComplaintOut)
+    @require_roles(Role.ATASAN, Role.ADMIN)
     def record_complaint(data: dict[str, Any], unit_id: str) -> dict[str, Any]:
         """Record or update a complaint (received, first response, resolved) by its id."""
         return organisation_handlers.record_complaint(uow(), current_principal(), unit_id, data)

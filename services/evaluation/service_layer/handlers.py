@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.evaluation.adapters import assessment_view, evaluation_view, plan_projection
+from services.evaluation.adapters import assessment_view, evaluation_view, organisation, plan_projection
 from services.evaluation.domain.assessment import (
     Assessment,
     assessment_id_for,
@@ -36,6 +36,8 @@ def record_assessment(uow: UnitOfWork, principal: Principal, data: dict[str, Any
             employee_nip=nip,
             period_year=period_year,
             plan_atasan_nip=plan["atasan_nip"] if plan else None,
+            assessor=organisation.find_employee(uow.session, principal.tenant, principal.nip),
+            employee=organisation.find_employee(uow.session, principal.tenant, nip),
         )
         assessment_id = assessment_id_for(nip, period_year, source, principal.nip)
         if uow.events.load(assessment_id):

@@ -84,6 +84,7 @@ def create_coaching_blueprint(uow: UowFactory) -> Blueprint:
     @bp.arguments(schemas.CheckInIn)
     @bp.response(201, schemas.DecisionOut)
     @bp.alt_response(409, description="Not allowed in the plan's state (e.g. closed or revoked).")
+    @require_roles(Role.ATASAN)
     def check_in(body: dict[str, Any], coaching_id: str) -> dict[str, Any]:
         """The coach records a check-in (the first one starts the plan: assigned → in_progress)."""
         held_on = body.get("held_on") or datetime.now(UTC).date()
@@ -95,6 +96,7 @@ def create_coaching_blueprint(uow: UowFactory) -> Blueprint:
     @bp.arguments(schemas.CloseIn)
     @bp.response(200, schemas.DecisionOut)
     @bp.alt_response(409, description="Not in progress (no check-in yet, already closed, or revoked).")
+    @require_roles(Role.ATASAN)
     def close(body: dict[str, Any], coaching_id: str) -> dict[str, Any]:
         """The coach closes the plan: improved → closed; not improved → competency test."""
         return handlers.close_coaching(

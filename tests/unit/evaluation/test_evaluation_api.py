@@ -20,6 +20,8 @@ from tests.unit.evaluation.evaluation_samples import (
     plan_payload,
     progress_payload,
 )
+from tests.unit.evaluation.org_samples import DINKES, KEPALA_DINAS, ORGANISATION, PUSKESMAS
+from tests.unit.evaluation.org_samples import employee as registered
 
 EVAL_ID = f"eval-{EMPLOYEE}-{YEAR}-annual"
 
@@ -63,7 +65,14 @@ def atasan_assessed(client, auth, approved):
 # --- happy path ---------------------------------------------------------------------------
 
 
-def test_full_flow_assessments_then_evaluation(client, auth, runtime, approved):
+@pytest.fixture
+def register(deliver):
+    """The organisation register: the employee, her atasan and a peer in the puskesmas, the kepala dinas."""
+    for event in ORGANISATION:
+        deliver(event)
+
+
+def test_full_flow_assessments_then_evaluation(client, auth, runtime, approved, register):
     mandiri = client.post(
         "/api/v1/assessments", json=_assessment("mandiri", feedback="Sudah berusaha."), headers=auth(EMPLOYEE)
     )
@@ -232,6 +241,37 @@ def test_mandiri_only_by_the_employee(client, auth, runtime):
 @pytest.mark.parametrize("source", ["rekan_kerja", "bawahan"])
 def test_peers_cannot_assess_themselves(client, auth, runtime, source):
     _refused(client, runtime, _assessment(source), auth(EMPLOYEE), 403, "forbidden")
+
+
+STAFF = "199503032020121004"  # reports to the employee in the register
+ELSEWHERE = "199207072018012005"  # another dinas, another atasan
+UNREGISTERED = "199912312020121999"
+
+
+@pytest.fixture
+def wider_register(deliver, register):
+    deliver(registered(STAFF, "Staf Siti", PUSKESMAS, EMPLOYEE))
+    deliver(registered(ELSEWHERE, "Pegawai Dinas Lain", DINKES, KEPALA_DINAS))
+
+
+def test_a_bawahan_assessment_comes_from_a_direct_subordinate_in_the_register(client, auth, runtime, wider_register):
+    for stranger in (PEER, ATASAN, ELSEWHERE, UNREGISTERED):  # a peer, the atasan, someone unrelated, no one
+        _refused(client, runtime, _assessment("bawahan"), auth(stranger, "pegawai", "atasan"), 403, "forbidden")
+    given = client.post("/api/v1/assessments", json=_assessment("bawahan"), headers=auth(STAFF))
+    assert given.status_code == 201, given.json
+    assert (given.json["source"], given.json["assessor_nip"]) == ("bawahan", STAFF)
+
+
+def test_a_rekan_kerja_assessment_comes_from_a_colleague_of_the_same_unit_or_atasan(
+    client, auth, runtime, wider_register
+):
+    # The atasan gives the atasan assessment, a subordinate the bawahan one; someone unrelated or
+    # unregistered gives none (they could otherwise tilt the rater-bias report and the weaknesses).
+    for stranger in (ATASAN, STAFF, ELSEWHERE, UNREGISTERED):
+        _refused(client, runtime, _assessment("rekan_kerja"), auth(stranger, "pegawai", "atasan"), 403, "forbidden")
+    _refused(client, runtime, _assessment("rekan_kerja"), auth(PEER, tenant=OTHER_TENANT), 403, "forbidden")
+    given = client.post("/api/v1/assessments", json=_assessment("rekan_kerja"), headers=auth(PEER))
+    assert given.status_code == 201, given.json
 
 
 def test_atasan_assessment_needs_the_role(client, auth, runtime, approved):

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from services.evaluation.domain.assessment import authorize_assessor
 from services.evaluation.domain.bias import Rated, rater_bias
 from services.evaluation.domain.curve import CurveConfigError, load_curve, parse_curve, validate_distribution
 from services.evaluation.domain.evaluation import Evaluation
@@ -376,3 +377,47 @@ def test_a_concurrent_revision_is_retried_by_the_consumer_not_dead_lettered():
     with pytest.raises(EvaluationChangedConcurrently) as raised:
         handler(None, None)
     assert not isinstance(raised.value, DomainError)  # the consumer dead-letters DomainErrors at once
+
+
+# --- who may assess whom --------------------------------------------------------------------------
+
+
+def _person(nip: str, unit_id: str, atasan_nip: str | None, active: bool = True) -> dict:
+    return {"nip": nip, "unit_id": unit_id, "atasan_nip": atasan_nip, "active": active}
+
+
+@pytest.mark.parametrize(
+    ("source", "assessor", "allowed"),
+    [
+        ("rekan_kerja", _person("P1", "PKM", ATASAN), True),  # same unit, same atasan
+        ("rekan_kerja", _person("P2", "LAB", ATASAN), True),  # same atasan, another unit
+        ("rekan_kerja", _person("P3", "PKM", "X"), True),  # same unit, another atasan
+        ("rekan_kerja", _person("P4", "LAB", "X"), False),  # unrelated
+        ("rekan_kerja", _person("P1", "PKM", ATASAN, active=False), False),  # deactivated
+        ("rekan_kerja", _person(ATASAN, "PKM", "KADIS"), False),  # the atasan: gives the atasan assessment
+        ("rekan_kerja", _person("S1", "PKM", EMPLOYEE), False),  # a subordinate: gives the bawahan one
+        ("rekan_kerja", None, False),  # not in the register
+        ("bawahan", _person("S1", "PKM", EMPLOYEE), True),
+        ("bawahan", _person("S1", "PKM", EMPLOYEE, active=False), False),
+        ("bawahan", _person("P1", "PKM", ATASAN), False),
+        ("bawahan", None, False),
+    ],
+)
+def test_peers_and_subordinates_are_who_the_register_says(source, assessor, allowed) -> None:
+    def check() -> None:
+        authorize_assessor(
+            source,
+            assessor_nip=assessor["nip"] if assessor else "NOBODY",
+            assessor_is_atasan=False,
+            employee_nip=EMPLOYEE,
+            period_year=2026,
+            plan_atasan_nip=ATASAN,
+            assessor=assessor,
+            employee=_person(EMPLOYEE, "PKM", ATASAN),
+        )
+
+    if allowed:
+        check()
+    else:
+        with pytest.raises(Forbidden):
+            check()

@@ -188,6 +188,24 @@ def test_calibration_by_the_appraiser_with_a_reason(closed, client, auth, runtim
     assert missing.status_code == 404
 
 
+def test_results_are_changed_by_people_in_their_role_not_by_any_token_bearing_their_nip(closed, client, auth):
+    """The appraiser calibrates as atasan, the employee files as pegawai, the atasan pejabat penilai decides
+    as atasan: an admin's or an agency's token (a system) with the same NIP does none of it."""
+    url = f"/api/v1/evaluations/{EVAL_ID}"
+    calibration = {"predikat": "baik", "reason": "Kurva unit Baik: Sangat Baik terbatas 10%."}
+    appeal = {"reason": "Capaian IKI penyuluhan belum dihitung benar."}
+    for roles in (("admin_instansi",), ("agency",)):
+        assert client.post(f"{url}/calibration", json=calibration, headers=auth(ATASAN, *roles)).status_code == 403
+        assert client.post(f"{url}/appeal", json=appeal, headers=auth(EMPLOYEE, *roles)).status_code == 403
+    assert client.post(f"{url}/calibration", json=calibration, headers=auth(ATASAN)).status_code == 403
+    assert client.post(f"{url}/appeal", json=appeal, headers=auth(EMPLOYEE)).status_code == 201
+    decision = {"decision": "rejected", "reason": "Capaian sudah dihitung sesuai realisasi."}
+    for roles in (("pegawai",), ("admin_instansi",), ("agency",)):
+        refused = client.post(f"{url}/appeal/decision", json=decision, headers=auth(KEPALA_DINAS, *roles))
+        assert refused.status_code == 403
+    assert client.post(f"{url}/appeal/decision", json=decision, headers=auth(KEPALA_DINAS, "atasan")).status_code == 200
+
+
 # --- keberatan --------------------------------------------------------------------------------------
 
 

@@ -215,6 +215,14 @@ class TestCoaching:
         elsewhere = auth(ATASAN, ("pegawai", "atasan"), OTHER_TENANT)
         assert self.check_in(client, elsewhere).status_code == 404
 
+    def test_the_coach_acts_as_atasan_not_with_any_token_bearing_their_nip(self, client, auth) -> None:
+        for roles in (("pegawai",), ("admin_instansi",), ("agency",)):
+            assert self.check_in(client, auth(ATASAN, roles)).status_code == 403
+            closing = client.post(
+                f"/api/v1/coaching/{COACHING_ID}/close", json={"outcome": "improved"}, headers=auth(ATASAN, roles)
+            )
+            assert closing.status_code == 403
+
     def test_a_reward_is_not_a_coaching(self, client, coach) -> None:
         assert self.check_in(client, coach, coaching_id=REWARD_ID).status_code == 404
         assert self.check_in(client, coach, coaching_id="coaching-nope").status_code == 404
