@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.rewards.adapters.tables import unit_budgets
+from shared.storage import session_cache
 from shared.storage.upsert import upsert
 
 
@@ -22,9 +23,15 @@ def set_budget(session: Session, tenant: str, unit_id: str, period_year: int, am
         "updated_by": by,
     }
     upsert(session, unit_budgets, row, key=["tenant", "unit_id", "period_year"])
+    session_cache.forget(session, "unit_budgets", (tenant, period_year))
 
 
 def of_period(session: Session, tenant: str, period_year: int) -> dict[str, dict[str, Any]]:
     t = unit_budgets
-    rows = session.execute(select(t).where(t.c.tenant == tenant, t.c.period_year == period_year)).mappings()
-    return {row["unit_id"]: dict(row) for row in rows}
+
+    def load() -> dict[str, dict[str, Any]]:
+        rows = session.execute(select(t).where(t.c.tenant == tenant, t.c.period_year == period_year)).mappings()
+        return {row["unit_id"]: dict(row) for row in rows}
+
+    # once per transaction: every decision of a batch asks for its unit's budget
+    return session_cache.cached(session, "unit_budgets", (tenant, period_year), load)

@@ -11,20 +11,35 @@ from sqlalchemy.orm import Session
 
 from services.rewards.adapters.tables import decisions, eventing
 from services.rewards.domain.decisions import Decision
+from shared.storage import session_cache
 from shared.storage.read_models import find_row
 from shared.storage.upsert import upsert
 
 
-def add(session: Session, decision: Decision) -> None:
-    """Insert or refresh the decision's row; the first write fixes its time and its place in the order."""
+def _next_seq(session: Session) -> int:
+    """The next place in the order: max(seq) read once per transaction, then counted on (a batch's
+    decisions take consecutive places). Copies deciding at once may tie; readers break ties by id."""
+    counter = session_cache.cached(
+        session,
+        "decision_seq",
+        None,
+        lambda: [session.execute(select(func.coalesce(func.max(decisions.c.seq), 0))).scalar_one()],
+    )
+    counter[0] += 1
+    return counter[0]
+
+
+def add(session: Session, decision: Decision, *, new: bool = False) -> None:
+    """Insert or refresh the decision's row; the first write fixes its time and its place in the order.
+    `new`: the decision was just taken, so it has no row yet (no lookup)."""
     facts = decision.facts
     consequences = facts["consequences"]
-    existing = find_row(session, decisions, decision_id=decision.id)
+    existing = None if new else find_row(session, decisions, decision_id=decision.id)
     if existing:
         created_at, seq = existing["created_at"], existing["seq"]
     else:
         created_at = datetime.now(UTC)
-        seq = session.execute(select(func.coalesce(func.max(decisions.c.seq), 0))).scalar_one() + 1
+        seq = _next_seq(session)
     details = decision.details()
     row = {
         "decision_id": decision.id,

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from services.rewards.adapters.tables import employees, iki_aspects
 from services.rewards.domain.follow_up import EmployeeRecord
+from shared.storage import session_cache
 from shared.storage.read_models import find_row
 from shared.storage.upsert import upsert
 
@@ -20,10 +21,21 @@ def upsert_employee(session: Session, tenant: str, record: dict[str, Any]) -> No
     row = {"tenant": tenant, "nip": record["nip"], **{k: record.get(k) for k in FIELDS}}
     row["active"] = bool(record.get("active", True))
     upsert(session, employees, row, key=["tenant", "nip"])
+    session_cache.forget(session, "employee", (tenant, record["nip"]))
+
+
+def prime(session: Session, tenant: str, nips: set[str]) -> None:
+    """Read many employees in one query (a consumer batch)."""
+    found: dict[tuple[str, str], Any] = {(tenant, nip): None for nip in nips}
+    query = select(employees).where(employees.c.tenant == tenant, employees.c.nip.in_(nips))
+    found.update({(tenant, r["nip"]): dict(r) for r in session.execute(query).mappings()})
+    session_cache.prime(session, "employee", found)
 
 
 def find_employee(session: Session, tenant: str, nip: str) -> EmployeeRecord | None:
-    row = find_row(session, employees, tenant=tenant, nip=nip)
+    row = session_cache.cached(
+        session, "employee", (tenant, nip), lambda: find_row(session, employees, tenant=tenant, nip=nip)
+    )
     if row is None:
         return None
     return EmployeeRecord(

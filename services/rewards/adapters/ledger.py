@@ -8,16 +8,32 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.rewards.adapters.tables import period_ledger
+from shared.storage import session_cache
 from shared.storage.read_models import find_row
 from shared.storage.upsert import upsert
 
 
 def find(session: Session, tenant: str, nip: str, period_year: int) -> dict[str, Any] | None:
-    return find_row(session, period_ledger, tenant=tenant, nip=nip, period_year=period_year)
+    return session_cache.cached(
+        session,
+        "ledger",
+        (tenant, nip, period_year),
+        lambda: find_row(session, period_ledger, tenant=tenant, nip=nip, period_year=period_year),
+    )
+
+
+def prime(session: Session, tenant: str, nips: set[str], years: set[int]) -> None:
+    """Read the entries of many employees and years in one query (a consumer batch)."""
+    t = period_ledger
+    query = select(t).where(t.c.tenant == tenant, t.c.nip.in_(nips), t.c.period_year.in_(years))
+    entries: dict[tuple[str, str, int], Any] = {(tenant, nip, year): None for nip in nips for year in years}
+    entries.update({(tenant, r["nip"], r["period_year"]): dict(r) for r in session.execute(query).mappings()})
+    session_cache.prime(session, "ledger", entries)
 
 
 def put(session: Session, row: dict[str, Any]) -> None:
     upsert(session, period_ledger, row, key=["tenant", "nip", "period_year"])
+    session_cache.forget(session, "ledger", (row["tenant"], row["nip"], row["period_year"]))
 
 
 def of_period(session: Session, tenant: str, period_year: int) -> list[dict[str, Any]]:

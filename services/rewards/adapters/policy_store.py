@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from services.rewards.adapters.policies import PolicyBook, policy_from_data, validate_policy
 from services.rewards.adapters.tables import policy_versions
 from services.rewards.domain.policy import Policy
+from shared.storage import session_cache
 
 
 def published(session: Session, tenant: str) -> list[tuple[Policy, dict[str, Any]]]:
@@ -25,8 +26,14 @@ def published(session: Session, tenant: str) -> list[tuple[Policy, dict[str, Any
 
 
 def versions_for(session: Session, book: PolicyBook, tenant: str) -> list[Policy]:
-    """Every version that applies to the tenant, in publication order: packaged first, then published."""
-    return [*book.packaged_versions(tenant), *(p for p, _ in published(session, tenant))]
+    """Every version that applies to the tenant, in publication order: packaged first, then published.
+    Read once per transaction (a consumer batch decides for many employees of the instansi)."""
+    return session_cache.cached(
+        session,
+        "policy_versions",
+        tenant,
+        lambda: [*book.packaged_versions(tenant), *(p for p, _ in published(session, tenant))],
+    )
 
 
 def add(session: Session, tenant: str, document: dict[str, Any], published_by: str) -> None:
@@ -43,3 +50,4 @@ def add(session: Session, tenant: str, document: dict[str, Any], published_by: s
             seq=seq,
         )
     )
+    session_cache.forget(session, "policy_versions", tenant)

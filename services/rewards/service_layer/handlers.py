@@ -62,8 +62,9 @@ def _load_decision(uow: UnitOfWork, decision_id: str) -> Decision | None:
 
 
 def _save(uow: UnitOfWork, decision: Decision, actor: str = ACTOR) -> None:
+    new = decision.persisted_version == 0
     uow.events.save(decision, tenant=decision.tenant, actor=actor)
-    decisions_view.add(uow.session, decision)
+    decisions_view.add(uow.session, decision, new=new)
 
 
 def _publish(uow: UnitOfWork, decision: Decision, event_type: str, payload: dict[str, Any]) -> None:
@@ -229,10 +230,30 @@ def decide_on_evaluation(
     )
 
 
+def prefetch_for_decisions(uow: UnitOfWork, envelopes: list[Envelope]) -> None:
+    """A consumer batch's reads up front: the employees, their ledger entries (the year and the next,
+    which a revised result re-determines) and the annual predikat promotion eligibility looks back
+    on — three queries per instansi instead of several per evaluation."""
+    wanted: dict[str, tuple[set[str], set[int]]] = {}
+    for envelope in envelopes:
+        nips, years = wanted.setdefault(envelope.tenant, (set(), set()))
+        nips.add(envelope.payload["nip"])
+        years.add(int(envelope.payload["period_year"]))
+    for tenant, (nips, years) in wanted.items():
+        employees.prime(uow.session, tenant, nips)
+        ledger.prime(uow.session, tenant, nips, years | {y + 1 for y in years})
+        around = {y + d for y in years for d in range(-HISTORY_YEARS, 2)}
+        evaluation_history.prime_annual(uow.session, tenant, nips, around)
+
+
+HISTORY_YEARS = 3  # promotion eligibility looks back two years; one more for a re-determination
+
+
 def evaluation_completed_handler(config: RewardsConfig) -> Handler:
     def on_evaluation_completed(uow: UnitOfWork, envelope: Envelope) -> None:
         decide_on_evaluation(uow, config, envelope.tenant, EvaluationResult.from_payload(envelope.payload))
 
+    on_evaluation_completed.prefetch = prefetch_for_decisions  # type: ignore[attr-defined]
     return on_evaluation_completed
 
 
@@ -241,6 +262,7 @@ def evaluation_revised_handler(config: RewardsConfig) -> Handler:
         result = EvaluationResult.from_payload(envelope.payload)
         decide_on_evaluation(uow, config, envelope.tenant, result, revised=True)
 
+    on_evaluation_revised.prefetch = prefetch_for_decisions  # type: ignore[attr-defined]
     return on_evaluation_revised
 
 
