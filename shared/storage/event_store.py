@@ -24,6 +24,20 @@ class EventStore:
         # `flush`, in one statement. `load` sees them, so a later event of the batch reads its
         # aggregate as written; a version taken meanwhile by another writer surfaces at `flush`.
         self._deferred: list[dict[str, Any]] | None = None
+        # Aggregates read up front for a batch (`prefetch`); dropped for an aggregate once it is appended to.
+        self._prefetched: dict[str, list[DomainEvent]] = {}
+
+    def prefetch(self, aggregate_ids: Iterable[str]) -> None:
+        """Read the events of many aggregates in one query, for `load` to serve (a consumer batch)."""
+        ids = list(set(aggregate_ids))
+        if not ids:
+            return
+        t = self._table
+        loaded: dict[str, list[DomainEvent]] = {aggregate_id: [] for aggregate_id in ids}
+        query = select(t.c.aggregate_id, t.c.event_type, t.c.data, t.c.occurred_at).where(t.c.aggregate_id.in_(ids))
+        for row in self._session.execute(query.order_by(t.c.aggregate_id, t.c.version)):
+            loaded[row.aggregate_id].append(DomainEvent(row.event_type, row.data, row.occurred_at))
+        self._prefetched.update(loaded)
 
     def defer(self) -> None:
         self._deferred = []
@@ -42,6 +56,8 @@ class EventStore:
 
     def _insert(self, rows: list[dict[str, Any]]) -> bool:
         """Queue the rows while deferred (True), or leave the insert to the caller (False)."""
+        for row in rows:
+            self._prefetched.pop(row["aggregate_id"], None)
         if self._deferred is None:
             return False
         self._deferred.extend(rows)
@@ -125,6 +141,8 @@ class EventStore:
         return len(rows)
 
     def load(self, aggregate_id: str) -> list[DomainEvent]:
+        if aggregate_id in self._prefetched:
+            return list(self._prefetched[aggregate_id])
         t = self._table
         result = self._session.execute(
             select(t.c.event_type, t.c.data, t.c.occurred_at)

@@ -41,5 +41,9 @@ def forget(session: Session, name: str, key: Hashable) -> None:
     _space(session, name).pop(key, None)
 
 
+def forget_all(session: Session, name: str) -> None:
+    _space(session, name).clear()
+
+
 def clear(session: Session) -> None:
     session.info.pop(_INFO_KEY, None)

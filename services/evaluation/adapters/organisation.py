@@ -9,12 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.evaluation.adapters.tables import employees, units
+from shared.storage import session_cache
 from shared.storage.read_models import find_row
 from shared.storage.upsert import upsert
 
 
 def upsert_unit(session: Session, row: dict[str, Any]) -> None:
     upsert(session, units, row, key=["tenant", "unit_id"])
+    session_cache.forget(session, "unit", (row["tenant"], row["unit_id"]))
 
 
 def upsert_employee(session: Session, row: dict[str, Any]) -> None:
@@ -22,7 +24,10 @@ def upsert_employee(session: Session, row: dict[str, Any]) -> None:
 
 
 def find_unit(session: Session, tenant: str, unit_id: str) -> dict[str, Any] | None:
-    return find_row(session, units, tenant=tenant, unit_id=unit_id)
+    # once per transaction: a close batch asks for the same units many times
+    return session_cache.cached(
+        session, "unit", (tenant, unit_id), lambda: find_row(session, units, tenant=tenant, unit_id=unit_id)
+    )
 
 
 def find_employee(session: Session, tenant: str, nip: str) -> dict[str, Any] | None:

@@ -10,22 +10,33 @@ from sqlalchemy.orm import Session
 
 from services.evaluation.adapters.tables import complaints, ikm_surveys, organisation_predikat
 from services.evaluation.domain.public_input import IkmTally
+from shared.storage import session_cache
 from shared.storage.read_models import find_row
 from shared.storage.upsert import upsert
+
+PUBLIC_INPUT = "public_input"  # session cache of IKM tallies and complaint rows, dropped on any write
 
 
 def add_ikm_batch(session: Session, row: dict[str, Any]) -> None:
     upsert(session, ikm_surveys, row, key=["survey_id"])
+    session_cache.forget_all(session, PUBLIC_INPUT)
 
 
 def ikm_tally(session: Session, tenant: str, unit_ids: set[str], period_year: int, period: str | None) -> IkmTally:
     """All batches of the units for the year (period None or 'annual': every period of the year)."""
-    query = select(ikm_surveys.c.sums, ikm_surveys.c.respondents).where(
-        ikm_surveys.c.tenant == tenant, ikm_surveys.c.unit_id.in_(unit_ids), ikm_surveys.c.period_year == period_year
-    )
-    if period and period != "annual":
-        query = query.where(ikm_surveys.c.period == period)
-    return IkmTally.combine(IkmTally(row.sums, row.respondents) for row in session.execute(query))
+
+    def load() -> IkmTally:
+        query = select(ikm_surveys.c.sums, ikm_surveys.c.respondents).where(
+            ikm_surveys.c.tenant == tenant,
+            ikm_surveys.c.unit_id.in_(unit_ids),
+            ikm_surveys.c.period_year == period_year,
+        )
+        if period and period != "annual":
+            query = query.where(ikm_surveys.c.period == period)
+        return IkmTally.combine(IkmTally(row.sums, row.respondents) for row in session.execute(query))
+
+    # once per transaction: every employee of a public-facing unit in a close batch reads the same
+    return session_cache.cached(session, PUBLIC_INPUT, ("ikm", tenant, frozenset(unit_ids), period_year, period), load)
 
 
 def find_complaint(session: Session, tenant: str, complaint_id: str) -> dict[str, Any] | None:
@@ -34,16 +45,22 @@ def find_complaint(session: Session, tenant: str, complaint_id: str) -> dict[str
 
 def upsert_complaint(session: Session, row: dict[str, Any]) -> None:
     upsert(session, complaints, row, key=["tenant", "complaint_id"])
+    session_cache.forget_all(session, PUBLIC_INPUT)
 
 
 def complaint_rows(
     session: Session, tenant: str, unit_ids: set[str], period_year: int, period: str | None = None
 ) -> list[dict[str, Any]]:
     """Complaints received in the year, or in the quarter for Q1–Q4 (by the month of receipt)."""
-    query = select(complaints).where(
-        complaints.c.tenant == tenant, complaints.c.unit_id.in_(unit_ids), complaints.c.period_year == period_year
-    )
-    rows = [dict(row) for row in session.execute(query).mappings()]
+
+    def load() -> list[dict[str, Any]]:
+        query = select(complaints).where(
+            complaints.c.tenant == tenant, complaints.c.unit_id.in_(unit_ids), complaints.c.period_year == period_year
+        )
+        return [dict(row) for row in session.execute(query).mappings()]
+
+    key = ("complaints", tenant, frozenset(unit_ids), period_year)
+    rows = session_cache.cached(session, PUBLIC_INPUT, key, load)
     if period and period != "annual":
         quarter = int(period.removeprefix("Q"))
         rows = [row for row in rows if (row["received_at"].month - 1) // 3 + 1 == quarter]

@@ -13,8 +13,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from services.evaluation.adapters import organisation, period_close_store, plan_projection
+from services.evaluation.adapters import assessment_view, organisation, period_close_store, plan_projection
 from services.evaluation.domain.assessment import no_approved_plan
+from services.evaluation.domain.evaluation import evaluation_id_for
 from services.evaluation.service_layer import clock
 from services.evaluation.service_layer.evaluating import evaluate_employee, retry_on_conflict
 from shared.auth import Principal, Role
@@ -79,6 +80,21 @@ def get_close(uow: UnitOfWork, principal: Principal, close_id: str) -> dict[str,
     return {**close, **progress, "done": done, "finished": done == close["total"]}
 
 
+def prefetch_close_items(uow: UnitOfWork, envelopes: list[Envelope]) -> None:
+    """A close batch's reads up front — plans, realisasi, assessments and existing evaluations of
+    every employee in it — in four queries per instansi and year instead of about six per employee."""
+    wanted: dict[tuple[str, int], set[str]] = {}
+    evaluation_ids = []
+    for envelope in envelopes:
+        item = envelope.payload
+        wanted.setdefault((envelope.tenant, item["period_year"]), set()).add(item["nip"])
+        evaluation_ids.append(evaluation_id_for(item["nip"], item["period_year"], item["period"]))
+    for (tenant, year), nips in wanted.items():
+        plan_projection.prime(uow.session, tenant, nips, year)
+        assessment_view.prime(uow.session, tenant, nips, year)
+    uow.events.prefetch(evaluation_ids)
+
+
 @retry_on_conflict
 def on_evaluation_requested(uow: UnitOfWork, envelope: Envelope) -> None:
     """One employee of a period close (worker side)."""
@@ -102,3 +118,6 @@ def on_evaluation_requested(uow: UnitOfWork, envelope: Envelope) -> None:
         revision_reason="Penutupan periode ulang: data terbaru diperhitungkan.",
     )
     period_close_store.record_item(uow.session, item["close_id"], nip, outcome.status, outcome.reasons or None)
+
+
+on_evaluation_requested.prefetch = prefetch_close_items  # type: ignore[attr-defined]

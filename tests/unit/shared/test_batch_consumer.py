@@ -345,3 +345,38 @@ def test_a_version_taken_by_another_writer_redoes_the_batch_event_by_event(store
     with store.uow() as uow:
         assert uow.events.get(Counter, "c-2").version == 5  # the redo's five, once each
     assert processed_count(store) == 5
+
+
+def test_prefetched_aggregates_are_served_until_appended_to(store) -> None:
+    with store.uow() as uow:
+        counter = Counter("c-3")
+        counter.add()
+        uow.events.save(counter, tenant="1671")
+        uow.commit()
+    executed = statements(store)
+    with store.uow() as uow:
+        uow.events.prefetch(["c-3", "c-unknown"])
+        reads = executed.count("SELECT")
+        assert uow.events.get(Counter, "c-3").total == 1
+        assert uow.events.get(Counter, "c-unknown") is None
+        assert executed.count("SELECT") == reads  # both served from the prefetch
+        counter = uow.events.get(Counter, "c-3")
+        counter.add()
+        uow.events.save(counter, tenant="1671")
+        assert uow.events.get(Counter, "c-3").total == 2  # the append is seen, not the stale prefetch
+
+
+def test_the_session_cache_is_dropped_when_a_failed_event_is_rolled_back(store, five) -> None:
+    from shared.storage import session_cache
+
+    served: list[object] = []
+
+    def handler(uow, envelope: Envelope) -> None:
+        if envelope.event_id == five[1].event_id:
+            session_cache.prime(uow.session, "probe", {"k": "written by a refused event"})
+            raise DomainError("nope", "Tidak.", "No.")
+        served.append(session_cache.cached(uow.session, "probe", "k", lambda: "read from the database"))
+
+    consumer_for(store, handler, FakeProducer()).handle_batch(records([e.to_json() for e in five]))
+    # the redo in savepoints: the events after the refused one never see what it left in the cache
+    assert served[-3:] == ["read from the database"] * 3
