@@ -222,5 +222,7 @@ close_items = Table(
     Column("status", String(20), nullable=False),
     Column("reasons", JSON, nullable=True),
     Column("updated_at", DateTime(timezone=True), nullable=False),
-    Index("ix_close_items_close_status", "close_id", "status"),
+    # No (close_id, status) index: with the statistics of a close just written, PostgreSQL chose it
+    # for the per-item update and filtered the whole close by NIP — quadratic at year-end. The
+    # primary key serves both the update and the progress counts (by its close_id prefix).
 )

@@ -127,6 +127,9 @@ appeal_windows = Table(
     Column("predikat", String(40), nullable=False),
     Column("result_at", DateTime(timezone=True), nullable=False),
     Column("closed", Boolean, nullable=False),
+    # A new result closes the employee's earlier window for the period: without this index every
+    # result scanned the instansi's windows (quadratic over a year-end).
+    Index("ix_appeal_windows_employee_period", "tenant", "nip", "period_year", "period"),
 )
 
 # One row per reminder ever sent: the primary key is what makes "sent once" hold across workers.
