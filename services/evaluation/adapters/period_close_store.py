@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from services.evaluation.adapters.tables import close_items, period_closes, plans
@@ -46,12 +46,17 @@ def create(session: Session, close: dict[str, Any], nips: list[str]) -> None:
         )
 
 
+_RECORD_ITEM = (
+    update(close_items)
+    .where(close_items.c.close_id == bindparam("item_close_id"), close_items.c.nip == bindparam("item_nip"))
+    .values(status=bindparam("status"), reasons=bindparam("reasons"), updated_at=bindparam("updated_at"))
+)
+
+
 def record_item(session: Session, close_id: str, nip: str, status: str, reasons: list[dict] | None = None) -> None:
-    session.execute(
-        update(close_items)
-        .where(close_items.c.close_id == close_id, close_items.c.nip == nip)
-        .values(status=status, reasons=reasons, updated_at=datetime.now(UTC))
-    )
+    # one statement built once: the worker records an outcome for every employee of a close
+    values = {"status": status, "reasons": reasons, "updated_at": datetime.now(UTC)}
+    session.execute(_RECORD_ITEM, {"item_close_id": close_id, "item_nip": nip, **values})
 
 
 def find(session: Session, close_id: str) -> dict[str, Any] | None:

@@ -45,7 +45,8 @@ def add(
 ) -> str:
     delivery_id = str(uuid.uuid4())
     session.execute(
-        insert(deliveries).values(
+        insert(deliveries),
+        dict(
             delivery_id=delivery_id,
             tenant=tenant,
             channel=channel,
@@ -60,7 +61,7 @@ def add(
             attempts=0,
             next_attempt_at=at,
             created_at=at,
-        )
+        ),
     )
     return delivery_id
 

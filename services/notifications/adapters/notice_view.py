@@ -13,8 +13,10 @@ from services.notifications.domain.notice import Notice
 
 
 def add(session: Session, notice: Notice, unit_id: str | None = None) -> None:
+    # insert(table) with the row as parameters: compiled once and cached, unlike .values(row)
     session.execute(
-        insert(notices).values(
+        insert(notices),
+        dict(
             notice_id=notice.id,
             tenant=notice.tenant,
             recipient_nip=notice.recipient_nip,
@@ -29,7 +31,7 @@ def add(session: Session, notice: Notice, unit_id: str | None = None) -> None:
             category=notice.category,
             campaign_id=notice.campaign_id,
             unit_id=unit_id,
-        )
+        ),
     )
 
 
