@@ -31,7 +31,7 @@ KILLS = 4
 
 
 def test_a_worker_killed_at_random_points_and_restarted_processes_every_event_exactly_once(
-    postgres, kafka_bootstrap, tmp_path
+    postgres, kafka_bootstrap, tmp_path, monkeypatch
 ) -> None:
     rng = random.Random(9)
     inbound, outbound = fresh_topic(kafka_bootstrap, "killed-in"), fresh_topic(kafka_bootstrap, "killed-out")
@@ -43,14 +43,18 @@ def test_a_worker_killed_at_random_points_and_restarted_processes_every_event_ex
     ft.produce(kafka_bootstrap, inbound, stream + rng.sample(stream, REDELIVERED))
     log = tmp_path / "worker.log"
 
+    # Kill points are random positions in the stream, not random times: a faster worker must not
+    # finish before it has been interrupted. Small batches give many transaction boundaries to hit.
+    monkeypatch.setenv("CONSUMER_BATCH_SIZE", "50")
+    kill_points = sorted(rng.sample(range(EVENTS // 20, EVENTS * 3 // 4), KILLS))
     kills = 0
     worker = ft.start_worker(inbound, outbound, group, db, kafka_bootstrap, log)
     try:
-        while kills < KILLS:
-            # Wait for some progress, then kill at a random moment: mid-transaction, mid-commit, mid-relay.
+        for point in kill_points:
             before = max(0, ft.decisions_made(runtime))
-            ft.wait_for(lambda b=before: ft.decisions_made(runtime) > b, "progress after a restart")
-            time.sleep(rng.uniform(0.2, 2.5))
+            target = max(point, before + 1)  # always some progress after a restart
+            ft.wait_for(lambda t=target: ft.decisions_made(runtime) >= t, f"{target} decisions")
+            time.sleep(rng.uniform(0.0, 0.3))  # mid-transaction, mid-commit or mid-relay
             if ft.decisions_made(runtime) >= EVENTS and ft.unpublished(runtime) == 0:
                 break  # nothing left to interrupt
             worker.send_signal(signal.SIGKILL)
