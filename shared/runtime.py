@@ -29,7 +29,7 @@ from shared.metrics import prepare_multiprocess_dir
 from shared.storage import migrations
 from shared.storage.database import create_db_engine, create_session_factory
 from shared.storage.tables import EventingTables
-from shared.storage.unit_of_work import UnitOfWork
+from shared.storage.unit_of_work import PublishHook, UnitOfWork
 from shared.web import create_service_app
 from shared.web.audit import create_audit_blueprint
 
@@ -43,13 +43,20 @@ class ServiceRuntime:
     engine: Engine = field(init=False)
     session_factory: sessionmaker[Session] = field(init=False)
     catalog: EventCatalog = CATALOG
+    after_publish: PublishHook | None = None  # see UnitOfWork: a service acting on its own events
 
     def __post_init__(self) -> None:
         self.engine = create_db_engine(self.settings.database_url)
         self.session_factory = create_session_factory(self.engine)
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.session_factory, self.tables, self.catalog, producer=self.settings.service)
+        return UnitOfWork(
+            self.session_factory,
+            self.tables,
+            self.catalog,
+            producer=self.settings.service,
+            after_publish=self.after_publish,
+        )
 
     def web_app(self, *, title: str, description: str, blueprints: Sequence[Blueprint]) -> Flask:
         # Every service offers its audit trail (GET /api/v1/audit) from its own event store.

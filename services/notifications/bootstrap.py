@@ -29,7 +29,13 @@ SERVICE = "notifications"
 
 
 def create_runtime(settings: Settings | None = None) -> ServiceRuntime:
-    return ServiceRuntime(settings or Settings.from_env(SERVICE), metadata, eventing, MIGRATIONS)
+    return ServiceRuntime(
+        settings or Settings.from_env(SERVICE),
+        metadata,
+        eventing,
+        MIGRATIONS,
+        after_publish=handlers.fan_out_own_events,
+    )
 
 
 def create_app(runtime: ServiceRuntime | None = None, options: NotificationSettings | None = None) -> Flask:

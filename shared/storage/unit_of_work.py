@@ -5,7 +5,7 @@ Rolls back unless `commit()` is called, so an exception anywhere leaves nothing 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -17,6 +17,10 @@ from shared.storage.event_store import EventStore
 from shared.storage.inbox import Inbox
 from shared.storage.outbox import Outbox
 from shared.storage.tables import EventingTables
+
+# Called with the events a unit of work has just published (validated, in its outbox), inside the
+# same transaction: a service that must act on its own events does it here, not via the broker.
+PublishHook = Callable[["UnitOfWork", Sequence[Envelope]], None]
 
 
 class UnitOfWork:
@@ -31,11 +35,13 @@ class UnitOfWork:
         tables: EventingTables,
         catalog: EventCatalog,
         producer: str,
+        after_publish: PublishHook | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._tables = tables
         self._catalog = catalog
         self.producer = producer
+        self._after_publish = after_publish
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._session_factory()
@@ -63,7 +69,7 @@ class UnitOfWork:
     def publish_many(self, events: Sequence[tuple[str, dict[str, Any], str, str, int]]) -> list[Envelope]:
         """`publish` for a batch — (event_type, payload, tenant, aggregate_id, aggregate_version) each —
         in one outbox statement: a fan-out of thousands (an import, a period close)."""
-        return self.outbox.add_many([self._envelope(*event) for event in events])
+        return self._published(self.outbox.add_many([self._envelope(*event) for event in events]))
 
     def publish(
         self,
@@ -75,7 +81,13 @@ class UnitOfWork:
         aggregate_version: int,
     ) -> Envelope:
         """Write an integration event to the outbox, in the newest version of its type."""
-        return self.outbox.add(self._envelope(event_type, payload, tenant, aggregate_id, aggregate_version))
+        envelope = self.outbox.add(self._envelope(event_type, payload, tenant, aggregate_id, aggregate_version))
+        return self._published([envelope])[0]
+
+    def _published(self, envelopes: list[Envelope]) -> list[Envelope]:
+        if self._after_publish is not None and envelopes:
+            self._after_publish(self, envelopes)
+        return envelopes
 
     def _envelope(
         self, event_type: str, payload: dict[str, Any], tenant: str, aggregate_id: str, aggregate_version: int

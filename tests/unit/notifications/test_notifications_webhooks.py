@@ -149,11 +149,28 @@ def test_a_redelivered_event_is_queued_once_and_a_deactivated_subscription_gets_
     assert len(receiver.received) == 1
 
 
-def test_the_worker_consumes_every_topic_agencies_may_subscribe_to(runtime) -> None:
+def test_the_worker_consumes_every_other_topic_agencies_may_subscribe_to(runtime) -> None:
     from services.notifications.bootstrap import event_handlers
-    from shared.contracts import CATALOG, public_definitions
+    from shared.contracts import CATALOG, SERVICE_TOPICS, public_definitions
 
     handled = set(event_handlers(runtime))
-    assert handled == {d.event_type for d in public_definitions()}
+    own = SERVICE_TOPICS["notifications"]
+    assert handled == {d.event_type for d in public_definitions() if d.topic != own}
     assert "evaluation.requested" in CATALOG
     assert "evaluation.requested" not in handled  # evaluation's internal work items are not for agencies
+    # Its own events are fanned out as they are published, not read back from the broker.
+    assert not any(CATALOG.topic_of(t) == own for t in handled)
+
+
+def test_own_events_reach_subscribers_without_being_consumed_back(runtime, dev_client, agency, consume) -> None:
+    with webhook_receiver() as receiver:
+        register(dev_client, agency(), receiver.url, ["notice.delivered"])
+        register(dev_client, agency(tenant="3674"), receiver.url, ["notice.delivered"])  # another instansi
+        consume(envelope("reward.granted"))  # a notice for the employee: notice.delivered published
+        sent = create_dispatcher(runtime, DEV).run_once()["delivered"]
+    bodies = [json.loads(r.body) for r in receiver.received]
+    assert sent == len(bodies) >= 1
+    assert {(b["event_type"], b["tenant"], b["payload"]["source_event_type"]) for b in bodies} == {
+        ("notice.delivered", "1671", "reward.granted")
+    }
+    assert EMPLOYEE in {b["payload"]["nip"] for b in bodies}
