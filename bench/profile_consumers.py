@@ -7,6 +7,10 @@ then evaluation's new events to rewards' consumer, then both services' new event
 consumer — each under cProfile — and prints the per-event time and the top functions.
 
     python -m bench.profile_consumers --evaluation-db URL --rewards-db URL --notifications-db URL [--batch 200]
+
+cProfile inflates many small calls (marshmallow's fields) several times over; `--top 0` runs
+without it, for real per-event times or under a sampling profiler:
+`py-spy record --format raw -o stacks.txt -- python -m bench.profile_consumers ... --top 0`.
 """
 
 from __future__ import annotations
@@ -71,19 +75,23 @@ def consume(service: str, runtime: Any, handlers: Any, records: list[Rec], batch
         dlq_producer=NoDlq(),  # type: ignore[arg-type]
         batch_size=batch,
     )
-    profiler = cProfile.Profile()
+    profiler = cProfile.Profile() if top > 0 else None  # --top 0: real time, or under py-spy
     started = time.perf_counter()
-    profiler.enable()
+    if profiler is not None:
+        profiler.enable()
     statuses: dict[str, int] = {}
     for start in range(0, len(records), batch):
         chunk = records[start : start + batch]
         outcomes = consumer.handle_batch(chunk) if batch > 1 else [consumer.handle(r) for r in chunk]
         for outcome in outcomes:
             statuses[outcome.status] = statuses.get(outcome.status, 0) + 1
-    profiler.disable()
+    if profiler is not None:
+        profiler.disable()
     elapsed = time.perf_counter() - started
     print(f"\n=== {service}: {len(records)} events in {elapsed:.2f} s "
           f"({1000 * elapsed / max(1, len(records)):.2f} ms/event, batch {batch}) {statuses}")  # fmt: skip
+    if profiler is None:
+        return
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
     print("\n".join(line[:160] for line in out.getvalue().splitlines()[6:]))
@@ -97,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tenant", default="1671")
     parser.add_argument("--year", type=int, default=2026)
     parser.add_argument("--batch", type=int, default=200)
-    parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--top", type=int, default=40, help="functions to list; 0: no cProfile (its overhead)")
     args = parser.parse_args(argv)
     from services.evaluation.service_layer import period_close
 

@@ -10,7 +10,7 @@ nothing undone is served afterwards.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
@@ -30,6 +30,17 @@ def cached(session: Session, name: str, key: Hashable, load: Callable[[], T]) ->
     if key not in space:
         space[key] = load()
     return space[key]
+
+
+def missing(session: Session, name: str, keys: Iterable[T]) -> list[T]:
+    """The keys not in the cache yet (to read them in one query, then `prime`)."""
+    space = _space(session, name)
+    return [key for key in keys if key not in space]
+
+
+def peek(session: Session, name: str, key: Hashable) -> Any:
+    """The cached value, or None when it is not cached (or cached as None)."""
+    return _space(session, name).get(key)
 
 
 def prime(session: Session, name: str, values: Mapping[Hashable, Any]) -> None:

@@ -47,13 +47,15 @@ def of_agency(session: Session, tenant: str, agency: str) -> list[dict[str, Any]
 
 def active_for(session: Session, tenant: str, event_type: str) -> list[dict[str, Any]]:
     """Subscriptions that receive this event: same instansi only, active, subscribed to the type."""
-    query = select(webhook_subscriptions).where(
-        webhook_subscriptions.c.tenant == tenant, webhook_subscriptions.c.active.is_(True)
-    )
-    # Read once per transaction: a consumer batch asks for every event of the instansi.
-    active = session_cache.cached(
-        session, "active_subscriptions", tenant, lambda: [dict(r) for r in session.execute(query).mappings()]
-    )
+
+    def load() -> list[dict[str, Any]]:
+        t = webhook_subscriptions
+        query = select(t).where(t.c.tenant == tenant, t.c.active.is_(True))
+        return [dict(r) for r in session.execute(query).mappings()]
+
+    # Read once per transaction (the statement too is built only then): a consumer batch asks for
+    # every event of the instansi.
+    active = session_cache.cached(session, "active_subscriptions", tenant, load)
     return [sub for sub in active if event_type in (sub["event_types"] or [])]
 
 

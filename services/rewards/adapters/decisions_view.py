@@ -99,6 +99,18 @@ def register_rows(session: Session, tenant: str, period_year: int, unit_id: str 
     return [dict(row) for row in session.execute(query.order_by(t.c.seq, t.c.decision_id)).mappings()]
 
 
+def unit_claims(session: Session, tenant: str, period_year: int, unit_id: str) -> list[tuple[str, float | None]]:
+    """(decision id, gross amount) of a unit's decisions in force, in decision order — what a budget
+    allocation needs, without the rows' details (read per decision at year-end)."""
+    t = decisions
+    query = (
+        select(t.c.decision_id, t.c.gross_amount)
+        .where(t.c.tenant == tenant, t.c.period_year == period_year, t.c.active.is_(True), t.c.unit_id == unit_id)
+        .order_by(t.c.seq, t.c.decision_id)
+    )
+    return [(row.decision_id, row.gross_amount) for row in session.execute(query)]
+
+
 def history(session: Session, decision_id: str) -> list[dict[str, Any]]:
     """Every step of a decision from its event store: what happened, when, by whom (`rewards` = the service)."""
     t = eventing.event_store

@@ -60,9 +60,27 @@ def record_plan_aspects(session: Session, tenant: str, plan: dict[str, Any]) -> 
         for iki in rhk.get("iki") or []:
             row = {"tenant": tenant, "iki_id": iki["iki_id"], "aspect": iki["aspect"]}
             upsert(session, iki_aspects, row, key=["tenant", "iki_id"])
+            session_cache.forget(session, ASPECTS, (tenant, iki["iki_id"]))
+
+
+ASPECTS = "iki_aspect"  # session cache: (tenant, iki_id) -> aspect or None
+
+
+def prime_aspects(session: Session, tenant: str, iki_ids: set[str]) -> None:
+    """The aspects of many IKI in one query (a consumer batch's evaluations)."""
+    found: dict[tuple[str, str], str | None] = {(tenant, iki_id): None for iki_id in iki_ids}
+    found.update({(tenant, iki_id): aspect for iki_id, aspect in _read_aspects(session, tenant, iki_ids).items()})
+    session_cache.prime(session, ASPECTS, found)
 
 
 def aspects_of(session: Session, tenant: str, iki_ids: list[str]) -> dict[str, str]:
+    """Each IKI's aspect (quantity, quality, time, cost), from the batch's cache where primed."""
+    if absent := session_cache.missing(session, ASPECTS, ((tenant, i) for i in iki_ids)):
+        prime_aspects(session, tenant, {iki_id for _, iki_id in absent})
+    return {i: aspect for i in iki_ids if (aspect := session_cache.peek(session, ASPECTS, (tenant, i)))}
+
+
+def _read_aspects(session: Session, tenant: str, iki_ids: set[str]) -> dict[str, str]:
     if not iki_ids:
         return {}
     t = iki_aspects

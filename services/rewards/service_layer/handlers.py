@@ -84,12 +84,15 @@ def _allocation_of(uow: UnitOfWork, config: RewardsConfig, decision: Decision) -
         return None, "no_amount"
     if consequences["unit_id"] is None:  # budgets are per unit: no unit known, no budget applies
         return consequences["gross_amount"], "no_budget"
-    register = incentive_register(
-        uow, config, decision.tenant, decision.facts["period_year"], unit_id=consequences["unit_id"]
-    )
-    for row in register["rows"]:
-        if row["decision_id"] == decision.id:
-            return row["payable_amount"], row["budget_status"]
+    tenant, period_year, unit_id = decision.tenant, decision.facts["period_year"], consequences["unit_id"]
+    # The same allocation as the unit's row of `incentive_register`, from the unit's claims only.
+    policy = policy_in_effect(_policies(uow, config, tenant), period_year)
+    budget = budgets.of_period(uow.session, tenant, period_year).get(unit_id, {}).get("amount")
+    claims = decisions_view.unit_claims(uow.session, tenant, period_year, unit_id)
+    allocations = allocate([gross for _, gross in claims], budget, policy.budget_behaviour.value)
+    for (decision_id, _), allocation in zip(claims, allocations, strict=True):
+        if decision_id == decision.id:
+            return allocation.payable, allocation.status
     return None, "no_amount"
 
 
@@ -233,14 +236,17 @@ def decide_on_evaluation(
 def prefetch_for_decisions(uow: UnitOfWork, envelopes: list[Envelope]) -> None:
     """A consumer batch's reads up front: the employees, their ledger entries (the year and the next,
     which a revised result re-determines) and the annual predikat promotion eligibility looks back
-    on — three queries per instansi instead of several per evaluation."""
-    wanted: dict[str, tuple[set[str], set[int]]] = {}
+    on, and the aspects of the IKI named as weaknesses — four queries per instansi instead of
+    several per evaluation."""
+    wanted: dict[str, tuple[set[str], set[int], set[str]]] = {}
     for envelope in envelopes:
-        nips, years = wanted.setdefault(envelope.tenant, (set(), set()))
+        nips, years, weak_iki = wanted.setdefault(envelope.tenant, (set(), set(), set()))
         nips.add(envelope.payload["nip"])
         years.add(int(envelope.payload["period_year"]))
-    for tenant, (nips, years) in wanted.items():
+        weak_iki.update(w["ref"] for w in envelope.payload.get("weaknesses") or () if w.get("kind") == "iki")
+    for tenant, (nips, years, weak_iki) in wanted.items():
         employees.prime(uow.session, tenant, nips)
+        employees.prime_aspects(uow.session, tenant, weak_iki)
         ledger.prime(uow.session, tenant, nips, years | {y + 1 for y in years})
         around = {y + d for y in years for d in range(-HISTORY_YEARS, 2)}
         evaluation_history.prime_annual(uow.session, tenant, nips, around)

@@ -56,7 +56,7 @@ def test_a_revision_later_in_the_same_batch_replaces_the_decision_taken_earlier_
     assert "redone event by event" not in caplog.text
 
 
-def test_a_batch_reads_employees_and_the_ledger_once_and_numbers_its_decisions_in_order(runtime) -> None:
+def test_a_batch_reads_employees_the_ledger_and_iki_aspects_once_and_numbers_its_decisions_in_order(runtime) -> None:
     consumer(runtime).handle_batch(
         as_records([envelope(employee_record(nip), event_type="employee.registered") for nip in NIPS])
     )
@@ -64,14 +64,16 @@ def test_a_batch_reads_employees_and_the_ledger_once_and_numbers_its_decisions_i
 
     def seen(_conn, _cursor, statement, *_args) -> None:
         if re.match(r"\s*SELECT", statement) and re.search(
-            r"\bFROM (employees|period_ledger|policy_versions)\b", statement
+            r"\bFROM (employees|period_ledger|policy_versions|iki_aspects)\b", statement
         ):
             reads.append(re.search(r"\bFROM (\w+)", statement).group(1))
 
     event.listen(runtime.engine, "before_cursor_execute", seen)
-    outcomes = consumer(runtime).handle_batch(as_records([envelope(evaluation_payload(nip=nip)) for nip in NIPS]))
+    weak = [{"kind": "iki", "ref": "skp-1.rhk1.iki1", "label": "Waktu layanan", "gap": -20.0}]
+    evaluations = [envelope(evaluation_payload(nip=nip, weaknesses=weak)) for nip in NIPS]
+    outcomes = consumer(runtime).handle_batch(as_records(evaluations))
     assert [o.status for o in outcomes] == ["processed"] * len(NIPS)
-    assert sorted(reads) == ["employees", "period_ledger", "policy_versions"]
+    assert sorted(reads) == ["employees", "iki_aspects", "period_ledger", "policy_versions"]
     rows = decision_rows(runtime)
     assert [r["nip"] for r in rows] == NIPS
     assert [r["seq"] for r in rows] == list(range(1, len(NIPS) + 1))
