@@ -6,7 +6,7 @@ from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from services.rewards.adapters.tables import decisions, eventing
@@ -99,16 +99,25 @@ def register_rows(session: Session, tenant: str, period_year: int, unit_id: str 
     return [dict(row) for row in session.execute(query.order_by(t.c.seq, t.c.decision_id)).mappings()]
 
 
+# Built once: read per decision at year-end, where building and keying the statement each time
+# cost as much as running it.
+_UNIT_CLAIMS = (
+    select(decisions.c.decision_id, decisions.c.gross_amount)
+    .where(
+        decisions.c.tenant == bindparam("tenant"),
+        decisions.c.period_year == bindparam("period_year"),
+        decisions.c.unit_id == bindparam("unit_id"),
+        decisions.c.active.is_(True),
+    )
+    .order_by(decisions.c.seq, decisions.c.decision_id)
+)
+
+
 def unit_claims(session: Session, tenant: str, period_year: int, unit_id: str) -> list[tuple[str, float | None]]:
     """(decision id, gross amount) of a unit's decisions in force, in decision order — what a budget
     allocation needs, without the rows' details (read per decision at year-end)."""
-    t = decisions
-    query = (
-        select(t.c.decision_id, t.c.gross_amount)
-        .where(t.c.tenant == tenant, t.c.period_year == period_year, t.c.active.is_(True), t.c.unit_id == unit_id)
-        .order_by(t.c.seq, t.c.decision_id)
-    )
-    return [(row.decision_id, row.gross_amount) for row in session.execute(query)]
+    params = {"tenant": tenant, "period_year": period_year, "unit_id": unit_id}
+    return [(row.decision_id, row.gross_amount) for row in session.execute(_UNIT_CLAIMS, params)]
 
 
 def history(session: Session, decision_id: str) -> list[dict[str, Any]]:
