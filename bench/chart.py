@@ -19,7 +19,7 @@ def rates(samples: list[dict[str, Any]], service: str) -> tuple[list[float], lis
         dt = after["t"] - before["t"]
         if dt > 0:
             times.append(after["t"])
-            values.append((after["consumed"][service] - before["consumed"][service]) / dt)
+            values.append((after["consumed"].get(service, 0) - before["consumed"].get(service, 0)) / dt)
     return times, values
 
 

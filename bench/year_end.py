@@ -44,7 +44,7 @@ def log(message: str) -> None:
 
 def settled(mon: monitor.Monitor) -> bool:
     """Every outbox relayed and every consumer group at the end of its topics."""
-    sample = mon.snapshot()
+    sample = mon.latest()
     lag = sample.get("lag", {})
     return (
         all(v == 0 for v in sample["outbox"].values())
@@ -134,9 +134,9 @@ def mean_message_bytes(urls: dict[str, str], since: datetime) -> int:
 def active_rate(samples: list[dict[str, Any]], service: str) -> float:
     """Events consumed per second while the service was busy (first to last sample with progress)."""
     moving = [
-        (b["t"], a["t"], a["consumed"][service] - b["consumed"][service])
+        (b["t"], a["t"], a["consumed"].get(service, 0) - b["consumed"].get(service, 0))
         for b, a in itertools.pairwise(samples)
-        if a["consumed"][service] > b["consumed"][service]
+        if a["consumed"].get(service, 0) > b["consumed"].get(service, 0)
     ]
     if not moving:
         return 0.0
@@ -179,7 +179,7 @@ def year_end(
     mon.start(close["close_id"])
     total = close["total"]
     try:
-        infra.wait_until(lambda: mon.snapshot()["done"]["evaluation"] >= total, "every close item", args.timeout, 0.5)
+        infra.wait_until(lambda: mon.latest()["done"]["evaluation"] >= total, "every close item", args.timeout, 0.2)
         evaluation_done_s = time.monotonic() - started
         with create_engine(urls["evaluation"]).connect() as conn:
             statuses = dict(
@@ -190,7 +190,7 @@ def year_end(
             )
         evaluated = statuses.get("completed", 0) + statuses.get("revised", 0)
         infra.wait_until(
-            lambda: (s := mon.snapshot())["done"]["rewards"] >= evaluated and s["done"]["notifications"] >= evaluated,
+            lambda: (s := mon.latest())["done"]["rewards"] >= evaluated and s["done"]["notifications"] >= evaluated,
             "every reward decision and notice",
             args.timeout,
             0.5,
@@ -206,7 +206,8 @@ def year_end(
         system.stop()
     samples = [*mon.samples, final]
     first = samples[0]
-    consumed = {s: final["consumed"][s] - first["consumed"][s] for s in ("evaluation", "rewards", "notifications")}
+    services = ("evaluation", "rewards", "notifications")
+    consumed = {s: final["consumed"].get(s, 0) - first["consumed"].get(s, 0) for s in services}
     lat = latencies(urls, since)
     result = {
         "label": label,
