@@ -108,6 +108,9 @@ class System:
     log_dir: Path
     partitions: int
     evaluation_workers: int = 1
+    # Extra copies share the host with everything else; at a lower CPU priority they use spare CPU
+    # instead of starving rewards and notifications (on a cluster, CPU requests per pod do this).
+    extra_worker_nice: int = 10
     env: Mapping[str, str] = field(default_factory=dict)
     stack: LocalStack | None = None
 
@@ -129,7 +132,10 @@ class System:
         ).start(timeout=180)
         evaluation = self.stack.services["evaluation"]
         for copy in range(2, self.evaluation_workers + 1):
-            evaluation.processes[f"worker{copy}"] = evaluation._spawn(f"worker{copy}", "worker")
+            popen = evaluation._spawn(f"worker{copy}", "worker")
+            if self.extra_worker_nice:
+                psutil.Process(popen.pid).nice(self.extra_worker_nice)
+            evaluation.processes[f"worker{copy}"] = popen
         return self.stack
 
     def processes(self) -> dict[str, psutil.Process]:
