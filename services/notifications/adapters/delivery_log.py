@@ -14,6 +14,7 @@ from sqlalchemy import Select, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from services.notifications.adapters.tables import deliveries, delivery_attempts
+from shared.storage import deferred_inserts
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
 
@@ -44,8 +45,10 @@ def add(
     at: datetime,
 ) -> str:
     delivery_id = str(uuid.uuid4())
-    session.execute(
-        insert(deliveries),
+    # In a consumer batch, inserted with the batch's other deliveries in one statement.
+    deferred_inserts.insert_row(
+        session,
+        deliveries,
         dict(
             delivery_id=delivery_id,
             tenant=tenant,

@@ -5,17 +5,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from services.notifications.adapters.tables import notices
 from services.notifications.domain.notice import Notice
+from shared.storage import deferred_inserts
 
 
 def add(session: Session, notice: Notice, unit_id: str | None = None) -> None:
-    # insert(table) with the row as parameters: compiled once and cached, unlike .values(row)
-    session.execute(
-        insert(notices),
+    # In a consumer batch, inserted with the batch's other notices in one statement.
+    deferred_inserts.insert_row(
+        session,
+        notices,
         dict(
             notice_id=notice.id,
             tenant=notice.tenant,

@@ -94,3 +94,22 @@ def test_a_batch_reads_the_directory_once_not_per_event(runtime) -> None:
     assert [o.status for o in outcomes] == ["processed"] * 20
     assert len(selects) == 1
     assert len(rows(runtime, notices)) == 20
+
+
+def test_a_batch_inserts_its_notices_and_e_mails_in_one_statement_each(runtime) -> None:
+    consumer(runtime).handle_batch(
+        as_records([envelope("employee.registered", **employee(EMPLOYEE, "Siti", email="siti@palembang.go.id"))])
+    )
+    inserts: list[tuple[str, int]] = []
+
+    def seen(_conn, _cursor, statement, parameters, _context, executemany) -> None:
+        if match := re.match(r"\s*INSERT INTO (notices|deliveries)\b", statement):
+            inserts.append((match.group(1), len(parameters) if executemany else 1))
+
+    event.listen(runtime.engine, "before_cursor_execute", seen)
+    batch = [fresh(envelope("evaluation.completed")) for _ in range(12)]
+    outcomes = consumer(runtime).handle_batch(as_records(batch))
+    assert [o.status for o in outcomes] == ["processed"] * 12
+    assert sorted(inserts) == [("deliveries", 12), ("notices", 12)]
+    assert len(rows(runtime, notices)) == 12
+    assert len([d for d in rows(runtime, deliveries) if d["channel"] == "email"]) == 12

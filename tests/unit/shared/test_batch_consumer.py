@@ -16,6 +16,7 @@ from shared.contracts import CATALOG
 from shared.errors import DomainError
 from shared.events import Envelope
 from shared.messaging.consumer import BackendUnavailable, IdempotentConsumer
+from shared.storage import deferred_inserts
 from tests.unit.shared.conftest import FakeProducer, FakeRecord
 from tests.unit.shared.test_consumer import TOPIC, processed_count, returned_event
 
@@ -380,3 +381,40 @@ def test_the_session_cache_is_dropped_when_a_failed_event_is_rolled_back(store, 
     consumer_for(store, handler, FakeProducer()).handle_batch(records([e.to_json() for e in five]))
     # the redo in savepoints: the events after the refused one never see what it left in the cache
     assert served[-3:] == ["read from the database"] * 3
+
+
+class DeferredWriter(Writer):
+    """Writes its row through deferred_inserts (a read model nothing in the batch reads back)."""
+
+    def __call__(self, uow, envelope: Envelope) -> None:
+        self.calls.append(envelope.event_id)
+        row = {
+            "aggregate_id": envelope.event_id,
+            "version": 1,
+            "aggregate_type": "test",
+            "event_type": "written",
+            "data": {},
+            "occurred_at": datetime.now(UTC),
+            "tenant": "1671",
+            "correlation_id": "c",
+        }
+        deferred_inserts.insert_row(uow.session, self.store.tables.event_store, row)
+        if (failures := self.fail.get(envelope.event_id)) and isinstance(failures[0], DomainError):
+            raise failures[0]
+
+
+def test_deferred_rows_of_a_batch_go_in_one_insert_and_a_failed_pass_leaves_none_behind(store, five) -> None:
+    executed = statements(store)
+    outcomes = consumer_for(store, DeferredWriter(store), FakeProducer()).handle_batch(
+        records([e.to_json() for e in five])
+    )
+    assert [o.status for o in outcomes] == ["processed"] * 5
+    assert executed.count("INSERT") == 2  # the five rows, then the five inbox rows
+    assert written(store) == sorted(e.event_id for e in five)
+
+    more = events(4)
+    refused = DeferredWriter(store, fail={more[1].event_id: [DomainError("nope", "Tidak.", "No.")]})
+    outcomes = consumer_for(store, refused, FakeProducer()).handle_batch(records([e.to_json() for e in more], 20))
+    assert [o.status for o in outcomes] == ["processed", "dead_lettered", "processed", "processed"]
+    # the optimistic pass queued the refused event's row; the redo in savepoints wrote only the others
+    assert written(store) == sorted([*(e.event_id for e in five), more[0].event_id, *(e.event_id for e in more[2:])])
