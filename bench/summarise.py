@@ -7,14 +7,29 @@ import sys
 from pathlib import Path
 
 
+def cpu_column(run: dict) -> str:
+    """CPU seconds of each service's worker copies, of the whole machine's busy CPU seconds."""
+    cpu = run.get("cpu_s")
+    if not cpu:
+        return "—"
+    per = {s: sum(v for k, v in cpu.items() if k.startswith(f"{s}-worker")) for s in SERVICES}
+    workers = " / ".join(f"{per[s]:.0f}" for s in SERVICES)
+    return f"{workers} of {run['machine_busy_cpu_s']:.0f}"
+
+
+SERVICES = ("evaluation", "rewards", "notifications")
+
+
 def table(results: dict) -> str:
+    loading = results["loading"]
+    loaded = f"reused from run {loading['reused']}" if "reused" in loading else loading.get("timings")
     lines = [
-        f"{results['employees']} employees, {results['units']} units; loading (not the year-end): "
-        f"{results['loading']['timings']}",
+        f"{results['employees']} employees, {results['units']} units; loading (not the year-end): {loaded}",
         "",
         "| run | wall s | drained s | evaluations done s | evaluation / rewards / notifications events/s (busy) "
-        "| completed→notice p50 / p95 / p99 s | of raw baseline | max lag eval / rewards / notif |",
-        "|---|---|---|---|---|---|---|---|",
+        "| completed→notice p50 / p95 / p99 s | of raw baseline | max lag eval / rewards / notif "
+        "| CPU s eval / rewards / notif of machine busy |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for run in results["runs"]:
         rate = run["events_per_s_active"]
@@ -24,7 +39,8 @@ def table(results: dict) -> str:
             f"| {run['label']} | {run['wall_s']} | {run.get('drained_s')} | {run['evaluations_done_s']} "
             f"| {rate['evaluation']} / {rate['rewards']} / {rate['notifications']} "
             f"| {lat['p50']} / {lat['p95']} / {lat['p99']} | {run.get('fraction_of_baseline')} "
-            f"| {lag['kinerja-evaluation']} / {lag['kinerja-rewards']} / {lag['kinerja-notifications']} |"
+            f"| {lag['kinerja-evaluation']} / {lag['kinerja-rewards']} / {lag['kinerja-notifications']} "
+            f"| {cpu_column(run)} |"
         )
     if "baseline" in results:
         b = results["baseline"]
