@@ -1,9 +1,9 @@
 """Rows inserted at the end of a consumer batch, one statement per table, instead of one per event.
 
 A read model that nothing in the same transaction reads back (a notice, a pending delivery) can
-wait until the batch ends: `insert` queues its row while the session defers, and `flush` sends each
+wait until the batch ends: `insert_row` queues its row while the session defers, and `flush` sends each
 table's rows as one executemany, before the commit. Outside a batch's optimistic pass (an API
-request, a batch redone event by event in savepoints) `insert` writes at once. The queue lives in
+request, a batch redone event by event in savepoints) `insert_row` writes at once. The queue lives in
 the session (`Session.info`) and is dropped by `flush`; a failed pass discards its session.
 """
 
