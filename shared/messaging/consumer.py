@@ -54,7 +54,7 @@ from shared.contracts import dlq_topic
 from shared.errors import DomainError
 from shared.events import Envelope, EventCatalog, InvalidEvent
 from shared.metrics import CONSUMER_BACKEND_UNAVAILABLE, record_consumed, record_dead_lettered, update_consumer_lag
-from shared.storage import deferred_inserts, session_cache
+from shared.storage import deferred_writes, session_cache
 from shared.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -216,7 +216,7 @@ class IdempotentConsumer:
         with self._uow_factory() as uow:
             uow.outbox.defer()
             uow.events.defer()
-            deferred_inserts.defer(uow.session)
+            deferred_writes.defer(uow.session)
             seen = uow.inbox.seen_many(self.name, [envelope.event_id for _, _, envelope in pending if envelope])
             self._prefetch(uow, [envelope for _, _, envelope in pending if envelope and envelope.event_id not in seen])
             processed: list[tuple[Envelope, Any]] = []
@@ -230,7 +230,7 @@ class IdempotentConsumer:
                     self._handlers[envelope.event_type](uow, envelope)
                 outcomes[i] = Outcome("processed", envelope.event_type)
                 processed.append((envelope, record))
-            deferred_inserts.flush(uow.session)
+            deferred_writes.flush(uow.session)
             uow.events.flush()
             uow.outbox.flush()
             uow.inbox.record_many(self.name, processed)

@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from services.evaluation.adapters.tables import close_items, period_closes, plans
+from shared.storage import deferred_writes
 from shared.storage.read_models import find_row
 
 STATUSES = ("pending", "completed", "revised", "unchanged", "incomplete")
@@ -54,9 +55,10 @@ _RECORD_ITEM = (
 
 
 def record_item(session: Session, close_id: str, nip: str, status: str, reasons: list[dict] | None = None) -> None:
-    # one statement built once: the worker records an outcome for every employee of a close
+    # One statement built once: the worker records an outcome for every employee of a close; in a
+    # consumer batch, the batch's outcomes go in one executemany (nothing in the batch reads them).
     values = {"status": status, "reasons": reasons, "updated_at": datetime.now(UTC)}
-    session.execute(_RECORD_ITEM, {"item_close_id": close_id, "item_nip": nip, **values})
+    deferred_writes.execute_later(session, _RECORD_ITEM, {"item_close_id": close_id, "item_nip": nip, **values})
 
 
 def find(session: Session, close_id: str) -> dict[str, Any] | None:

@@ -14,7 +14,7 @@ from sqlalchemy import Select, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from services.notifications.adapters.tables import deliveries, delivery_attempts
-from shared.storage import deferred_inserts
+from shared.storage import deferred_writes
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
 
@@ -46,7 +46,7 @@ def add(
 ) -> str:
     delivery_id = str(uuid.uuid4())
     # In a consumer batch, inserted with the batch's other deliveries in one statement.
-    deferred_inserts.insert_row(
+    deferred_writes.insert_row(
         session,
         deliveries,
         dict(

@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session
 
 from services.notifications.adapters.tables import notices
 from services.notifications.domain.notice import Notice
-from shared.storage import deferred_inserts
+from shared.storage import deferred_writes
 
 
 def add(session: Session, notice: Notice, unit_id: str | None = None) -> None:
     # In a consumer batch, inserted with the batch's other notices in one statement.
-    deferred_inserts.insert_row(
+    deferred_writes.insert_row(
         session,
         notices,
         dict(

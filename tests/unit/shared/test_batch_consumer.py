@@ -16,7 +16,7 @@ from shared.contracts import CATALOG
 from shared.errors import DomainError
 from shared.events import Envelope
 from shared.messaging.consumer import BackendUnavailable, IdempotentConsumer
-from shared.storage import deferred_inserts
+from shared.storage import deferred_writes
 from tests.unit.shared.conftest import FakeProducer, FakeRecord
 from tests.unit.shared.test_consumer import TOPIC, processed_count, returned_event
 
@@ -384,7 +384,7 @@ def test_the_session_cache_is_dropped_when_a_failed_event_is_rolled_back(store, 
 
 
 class DeferredWriter(Writer):
-    """Writes its row through deferred_inserts (a read model nothing in the batch reads back)."""
+    """Writes its row through deferred_writes (a read model nothing in the batch reads back)."""
 
     def __call__(self, uow, envelope: Envelope) -> None:
         self.calls.append(envelope.event_id)
@@ -398,7 +398,7 @@ class DeferredWriter(Writer):
             "tenant": "1671",
             "correlation_id": "c",
         }
-        deferred_inserts.insert_row(uow.session, self.store.tables.event_store, row)
+        deferred_writes.insert_row(uow.session, self.store.tables.event_store, row)
         if (failures := self.fail.get(envelope.event_id)) and isinstance(failures[0], DomainError):
             raise failures[0]
 
