@@ -23,20 +23,25 @@ def rates(samples: list[dict[str, Any]], service: str) -> tuple[list[float], lis
     return times, values
 
 
+SERVICES = ("evaluation", "rewards", "notifications")
+# One colour per service in both panels: a group's lag in the colour of the service that consumes it.
+COLOURS = dict(zip(SERVICES, ("tab:blue", "tab:orange", "tab:green"), strict=True))
+
+
 def draw(runs: list[dict[str, Any]], path: Path, title: str) -> Path:
     fig, axes = plt.subplots(len(runs), 2, figsize=(13, 3.6 * len(runs)), squeeze=False)
     for row, run in zip(axes, runs, strict=True):
         samples = run["samples"]
-        for service in ("evaluation", "rewards", "notifications"):
-            row[0].plot(*rates(samples, service), label=service)
+        for service in SERVICES:
+            row[0].plot(*rates(samples, service), label=service, color=COLOURS[service])
         row[0].set_title(f"{run['label']}: events consumed per second")
         row[0].set_xlabel("seconds since the close request")
         row[0].legend(loc="upper right")
-        groups = sorted({g for s in samples for g in s.get("lag", {})})
+        groups = [f"kinerja-{service}" for service in SERVICES]
         for group in groups:
             ts = [s["t"] for s in samples if group in s.get("lag", {})]
             lag = [sum(s["lag"][group].values()) for s in samples if group in s.get("lag", {})]
-            row[1].plot(ts, lag, label=group)
+            row[1].plot(ts, lag, label=group, color=COLOURS[group.removeprefix("kinerja-")])
         row[1].set_title(f"{run['label']}: consumer lag (messages)")
         row[1].set_xlabel("seconds since the close request")
         row[1].legend(loc="upper right")
