@@ -12,6 +12,8 @@ import itertools
 
 import matplotlib.pyplot as plt
 
+from bench.monitor import GROUPS, SERVICES
+
 
 def rates(samples: list[dict[str, Any]], service: str) -> tuple[list[float], list[float]]:
     times, values = [], []
@@ -23,7 +25,6 @@ def rates(samples: list[dict[str, Any]], service: str) -> tuple[list[float], lis
     return times, values
 
 
-SERVICES = ("evaluation", "rewards", "notifications")
 # One colour per service in both panels: a group's lag in the colour of the service that consumes it.
 COLOURS = dict(zip(SERVICES, ("tab:blue", "tab:orange", "tab:green"), strict=True))
 
@@ -37,11 +38,10 @@ def draw(runs: list[dict[str, Any]], path: Path, title: str) -> Path:
         row[0].set_title(f"{run['label']}: events consumed per second")
         row[0].set_xlabel("seconds since the close request")
         row[0].legend(loc="upper right")
-        groups = [f"kinerja-{service}" for service in SERVICES]
-        for group in groups:
+        for service, group in zip(SERVICES, GROUPS, strict=True):
             ts = [s["t"] for s in samples if group in s.get("lag", {})]
             lag = [sum(s["lag"][group].values()) for s in samples if group in s.get("lag", {})]
-            row[1].plot(ts, lag, label=group, color=COLOURS[group.removeprefix("kinerja-")])
+            row[1].plot(ts, lag, label=group, color=COLOURS[service])
         row[1].set_title(f"{run['label']}: consumer lag (messages)")
         row[1].set_xlabel("seconds since the close request")
         row[1].legend(loc="upper right")

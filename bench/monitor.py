@@ -15,7 +15,9 @@ from kafka.errors import KafkaError
 from kafka.protocol.consumer.offsets import IsolationLevel, OffsetSpec
 from sqlalchemy import create_engine, text
 
-GROUPS = ("kinerja-evaluation", "kinerja-rewards", "kinerja-notifications")
+# The year-end's consumers, and their consumer groups (shared.runtime: "kinerja-<service>").
+SERVICES = ("evaluation", "rewards", "notifications")
+GROUPS = tuple(f"kinerja-{service}" for service in SERVICES)
 
 
 class Lag:
@@ -24,11 +26,7 @@ class Lag:
     def __init__(self, bootstrap: str) -> None:
         self._admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="kinerja-bench-lag")
 
-    def sample(self) -> dict[str, dict[str, int]]:
-        """group → {topic: lag}."""
-        return self.sample_with_committed()[0]
-
-    def sample_with_committed(self) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+    def sample(self) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
         """(group → {topic: lag}, group → sum of its committed offsets): the second grows by one per
         event a group has consumed — counted by the broker, at no cost to the services' databases."""
         lag: dict[str, dict[str, int]] = {}
@@ -83,7 +81,7 @@ class Lag:
 # Progress and outbox backlog per service, sampled every second while the year-end runs. Cheap on
 # purpose: counting processed_events (hundreds of thousands of rows after loading) three times a
 # second cost PostgreSQL about half a core — the benchmark competing with the system it measures.
-# Events consumed come from the groups' committed offsets instead (Lag.sample_with_committed).
+# Events consumed come from the groups' committed offsets instead (Lag.sample).
 COUNTS = {
     "evaluation": """SELECT
         (SELECT count(*) FROM close_items WHERE close_id = :close AND status <> 'pending'),
@@ -125,7 +123,7 @@ class Monitor:
         # A failed broker query keeps the previous counts (no lag this sample), never a drop to 0.
         sample["consumed"] = dict(self.samples[-1]["consumed"]) if self.samples else {}
         with contextlib.suppress(Exception):
-            sample["lag"], committed = self._lag.sample_with_committed()
+            sample["lag"], committed = self._lag.sample()
             sample["consumed"] = {group.removeprefix("kinerja-"): n for group, n in committed.items()}
         rss, cpu = {}, {}
         for name, process in self.processes.items():

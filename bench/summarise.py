@@ -6,6 +6,8 @@ import json
 import sys
 from pathlib import Path
 
+from bench.monitor import SERVICES
+
 
 def cpu_column(run: dict) -> str:
     """CPU seconds of each service's worker copies, of the whole machine's busy CPU seconds."""
@@ -15,9 +17,6 @@ def cpu_column(run: dict) -> str:
     per = {s: sum(v for k, v in cpu.items() if k.startswith(f"{s}-worker")) for s in SERVICES}
     workers = " / ".join(f"{per[s]:.0f}" for s in SERVICES)
     return f"{workers} of {run['machine_busy_cpu_s']:.0f}"
-
-
-SERVICES = ("evaluation", "rewards", "notifications")
 
 
 def table(results: dict) -> str:

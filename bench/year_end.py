@@ -121,7 +121,7 @@ def latencies(urls: dict[str, str], since: datetime) -> list[float]:
 
 def mean_message_bytes(urls: dict[str, str], since: datetime) -> int:
     sizes = []
-    for service in ("evaluation", "rewards", "notifications"):
+    for service in monitor.SERVICES:
         with create_engine(urls[service]).connect() as conn:
             row = conn.execute(
                 text("SELECT avg(length(value)), count(*) FROM outbox WHERE created_at >= :t"), {"t": since}
@@ -207,8 +207,7 @@ def year_end(
         system.stop()
     samples = [*mon.samples, final]
     first = samples[0]
-    services = ("evaluation", "rewards", "notifications")
-    consumed = {s: final["consumed"].get(s, 0) - first["consumed"].get(s, 0) for s in services}
+    consumed = {s: final["consumed"].get(s, 0) - first["consumed"].get(s, 0) for s in monitor.SERVICES}
     lat = latencies(urls, since)
     result = {
         "label": label,
