@@ -24,7 +24,7 @@ from services.rewards.domain.decisions import (
     decision_id_for,
 )
 from services.rewards.domain.policy import Policy, policy_in_effect, policy_on
-from services.rewards.domain.rules import Catalogue, allocate
+from services.rewards.domain.rules import Allocation, Catalogue, allocate
 from shared.auth import Principal, Role
 from shared.errors import DomainError, Forbidden, NotFound
 from shared.events import Envelope
@@ -86,14 +86,22 @@ def _allocation_of(uow: UnitOfWork, config: RewardsConfig, decision: Decision) -
         return consequences["gross_amount"], "no_budget"
     tenant, period_year, unit_id = decision.tenant, decision.facts["period_year"], consequences["unit_id"]
     # The same allocation as the unit's row of `incentive_register`, from the unit's claims only.
-    policy = policy_in_effect(_policies(uow, config, tenant), period_year)
-    budget = budgets.of_period(uow.session, tenant, period_year).get(unit_id, {}).get("amount")
     claims = decisions_view.unit_claims(uow.session, tenant, period_year, unit_id)
-    allocations = allocate([gross for _, gross in claims], budget, policy.budget_behaviour.value)
+    _, allocations = _allocate_in_unit(uow, config, tenant, period_year, unit_id, [gross for _, gross in claims])
     for (decision_id, _), allocation in zip(claims, allocations, strict=True):
         if decision_id == decision.id:
             return allocation.payable, allocation.status
     return None, "no_amount"
+
+
+def _allocate_in_unit(
+    uow: UnitOfWork, config: RewardsConfig, tenant: str, period_year: int, unit_id: str, grosses: list[float | None]
+) -> tuple[float | None, list[Allocation]]:
+    """A unit's claims (gross amounts, in decision order) against its budget (None: no unit, no
+    budget) under the budget behaviour of the policy in force: (budget, allocation per claim)."""
+    policy = policy_in_effect(_policies(uow, config, tenant), period_year)
+    budget = budgets.of_period(uow.session, tenant, period_year).get(unit_id, {}).get("amount") if unit_id else None
+    return budget, allocate(grosses, budget, policy.budget_behaviour.value)
 
 
 def _take_decision(
@@ -464,16 +472,14 @@ def incentive_register(
 ) -> dict[str, Any]:
     """The period's incentives per unit (or of one unit): gross claims, the budget, and what is payable
     under the budget behaviour of the policy in force for the period. Runs in the caller's transaction."""
-    session = uow.session
     policy = policy_in_effect(_policies(uow, config, tenant), period_year)
-    unit_budgets = budgets.of_period(session, tenant, period_year)
     by_unit: dict[str, list[dict[str, Any]]] = {}
-    for row in decisions_view.register_rows(session, tenant, period_year, unit_id):
+    for row in decisions_view.register_rows(uow.session, tenant, period_year, unit_id):
         by_unit.setdefault(row["unit_id"] or "", []).append(row)
     rows, units = [], []
     for unit_id, claims in sorted(by_unit.items()):
-        budget = unit_budgets.get(unit_id, {}).get("amount") if unit_id else None
-        allocations = allocate([c["gross_amount"] for c in claims], budget, policy.budget_behaviour.value)
+        grosses = [c["gross_amount"] for c in claims]
+        budget, allocations = _allocate_in_unit(uow, config, tenant, period_year, unit_id, grosses)
         for claim, allocation in zip(claims, allocations, strict=True):
             details = claim["details"]
             rows.append(
