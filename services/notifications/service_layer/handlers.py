@@ -219,12 +219,13 @@ def project(uow: UnitOfWork, envelope: Envelope) -> None:
         deadline_facts.result_published(uow.session, tenant, p, at)
 
 
-def fan_out_to_webhooks(uow: UnitOfWork, envelope: Envelope) -> int:
-    """Queue one signed delivery per matching subscription of the event's own instansi."""
+def fan_out_to_webhooks(uow: UnitOfWork, envelope: Envelope, *, new: bool = False) -> int:
+    """Queue one signed delivery per matching subscription of the event's own instansi. `new`: the
+    event was published in this transaction, so no delivery of it can exist yet (no lookup)."""
     queued = 0
     body: str | None = None
     for sub in webhook_registry.active_for(uow.session, envelope.tenant, envelope.event_type):
-        if delivery_log.exists_for_subscription(uow.session, sub["subscription_id"], envelope.event_id):
+        if not new and delivery_log.exists_for_subscription(uow.session, sub["subscription_id"], envelope.event_id):
             continue
         body = body or envelope.to_json().decode("utf-8")
         delivery_log.add(
@@ -248,7 +249,7 @@ def fan_out_own_events(uow: UnitOfWork, envelopes: Sequence[Envelope]) -> None:
     campaign.published without the worker reading its own topic back from the broker — a third of
     everything it consumed at year-end, one notice.delivered per notice."""
     for envelope in envelopes:
-        fan_out_to_webhooks(uow, envelope)
+        fan_out_to_webhooks(uow, envelope, new=True)
 
 
 OWN_TOPIC = SERVICE_TOPICS["notifications"]
