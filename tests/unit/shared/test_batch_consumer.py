@@ -36,20 +36,22 @@ class Writer:
         self.fail = fail or {}
         self.calls: list[str] = []
 
+    @staticmethod
+    def row(envelope: Envelope) -> dict:
+        return {
+            "aggregate_id": envelope.event_id,
+            "version": 1,
+            "aggregate_type": "test",
+            "event_type": "written",
+            "data": {},
+            "occurred_at": datetime.now(UTC),
+            "tenant": "1671",
+            "correlation_id": "c",
+        }
+
     def __call__(self, uow, envelope: Envelope) -> None:
         self.calls.append(envelope.event_id)
-        uow.session.execute(
-            insert(self.store.tables.event_store).values(
-                aggregate_id=envelope.event_id,
-                version=1,
-                aggregate_type="test",
-                event_type="written",
-                data={},
-                occurred_at=datetime.now(UTC),
-                tenant="1671",
-                correlation_id="c",
-            )
-        )
+        uow.session.execute(insert(self.store.tables.event_store).values(**self.row(envelope)))
         if self.publish:
             uow.publish(
                 "plan.returned", envelope.payload, tenant="1671", aggregate_id=envelope.event_id, aggregate_version=1
@@ -388,17 +390,7 @@ class DeferredWriter(Writer):
 
     def __call__(self, uow, envelope: Envelope) -> None:
         self.calls.append(envelope.event_id)
-        row = {
-            "aggregate_id": envelope.event_id,
-            "version": 1,
-            "aggregate_type": "test",
-            "event_type": "written",
-            "data": {},
-            "occurred_at": datetime.now(UTC),
-            "tenant": "1671",
-            "correlation_id": "c",
-        }
-        deferred_writes.insert_row(uow.session, self.store.tables.event_store, row)
+        deferred_writes.insert_row(uow.session, self.store.tables.event_store, self.row(envelope))
         if (failures := self.fail.get(envelope.event_id)) and isinstance(failures[0], DomainError):
             raise failures[0]
 
