@@ -14,6 +14,7 @@ from typing import Any
 import marshmallow as ma
 
 from shared.events.envelope import Envelope, InvalidEvent
+from shared.events.json_native import load_is_dump
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -43,7 +44,8 @@ class EventCatalog:
     def __init__(self, definitions: Iterable[EventDefinition] = ()) -> None:
         self._defs: dict[tuple[str, int], EventDefinition] = {}
         self._latest: dict[str, int] = {}
-        self._schemas: dict[tuple[str, int], ma.Schema] = {}  # built once: a schema per event costs (bulk import)
+        # Built once: a schema per event costs (bulk import). With it, whether its dump may be skipped.
+        self._schemas: dict[tuple[str, int], tuple[ma.Schema, bool]] = {}
         for definition in definitions:
             self.register(definition)
 
@@ -75,11 +77,14 @@ class EventCatalog:
         if definition is None:
             raise UnknownEventType(event_type, version)
         # Unknown payload fields are dropped, not refused: newer producers may add optional fields.
-        schema = self._schemas.get((event_type, version))
-        if schema is None:
-            schema = self._schemas[(event_type, version)] = definition.schema(unknown=ma.EXCLUDE)
+        cached = self._schemas.get((event_type, version))
+        if cached is None:
+            schema = definition.schema(unknown=ma.EXCLUDE)
+            cached = self._schemas[(event_type, version)] = (schema, load_is_dump(schema))
+        schema, loaded_is_normal = cached
         try:
-            return schema.dump(schema.load(payload))
+            loaded = schema.load(payload)
+            return loaded if loaded_is_normal else schema.dump(loaded)
         except ma.ValidationError as exc:
             raise InvalidEvent(f"payload of {event_type} v{version} is invalid", exc.normalized_messages()) from exc
 
