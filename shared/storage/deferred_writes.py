@@ -1,9 +1,12 @@
 """Rows written at the end of a consumer batch, one statement per kind, instead of one per event.
 
-A write that nothing in the same transaction reads back (a notice, a pending delivery, a close
-item's outcome) can wait until the batch ends: `insert_row` and `execute_later` queue it while the
+A write that nothing in the same transaction reads back from the database (a notice, a pending
+delivery, a close item's outcome, a read-model row its adapter also keeps in the session cache)
+can wait until the batch ends: `insert_row`, `upsert_later` and `execute_later` queue it while the
 session defers, and `flush` sends each statement's parameter sets as one executemany, before the
-commit — in the order each statement was first queued (rows of one statement keep their order).
+commit — in the order each statement was first queued (rows of one statement keep their order,
+so two upserts of one key land in the order they were made). An adapter whose table is written
+later and that must read that table from the database itself calls `sync` first.
 Outside a batch's optimistic pass (an API request, a batch redone event by event in savepoints)
 they write at once. The queue lives in the session (`Session.info`) and is dropped by `flush`; a
 failed pass discards its session.
@@ -11,10 +14,13 @@ failed pass discards its session.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Executable, Table, insert
 from sqlalchemy.orm import Session
+
+from shared.storage.upsert import upsert_statement
 
 _INFO_KEY = "kinerja.deferred_writes"
 
@@ -46,8 +52,24 @@ def _insert_of(table: Table) -> Executable:
     return _INSERTS.setdefault(table, insert(table))
 
 
-def flush(session: Session) -> None:
-    """Execute the queued statements and stop deferring."""
-    queued: dict[Executable, list[dict[str, Any]]] = session.info.pop(_INFO_KEY, None) or {}
+def upsert_later(session: Session, table: Table, row: dict[str, Any], key: Sequence[str]) -> None:
+    """`upsert.upsert` now, or at `flush` while the session defers."""
+    execute_later(session, upsert_statement(session, table, tuple(row), tuple(key)), row)
+
+
+def _execute(session: Session, queued: dict[Executable, list[dict[str, Any]]]) -> None:
     for statement, params in queued.items():
         session.execute(statement, params)
+
+
+def sync(session: Session) -> None:
+    """Execute what is queued so far (a read of the database must see it) and go on deferring."""
+    queued: dict[Executable, list[dict[str, Any]]] | None = session.info.get(_INFO_KEY)
+    if queued:
+        _execute(session, queued)
+        queued.clear()
+
+
+def flush(session: Session) -> None:
+    """Execute the queued statements and stop deferring."""
+    _execute(session, session.info.pop(_INFO_KEY, None) or {})

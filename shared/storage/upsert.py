@@ -26,6 +26,11 @@ def _statement(dialect: str, table: Table, columns: tuple[str, ...], key: tuple[
     return statement.on_conflict_do_nothing(index_elements=list(key))
 
 
+def upsert_statement(session: Session, table: Table, columns: tuple[str, ...], key: tuple[str, ...]) -> Executable:
+    """The insert-or-update of `columns` on `key`, one object per (dialect, table, columns, key)."""
+    return _statement(session.get_bind().dialect.name, table, columns, key)
+
+
 def upsert(session: Session, table: Table, row: dict[str, Any], key: Sequence[str]) -> None:
     upsert_many(session, table, [row], key)
 
@@ -34,5 +39,4 @@ def upsert_many(session: Session, table: Table, rows: Sequence[dict[str, Any]], 
     """`upsert` for many rows with the same columns, in one executemany statement."""
     if not rows:
         return
-    statement = _statement(session.get_bind().dialect.name, table, tuple(rows[0]), tuple(key))
-    session.execute(statement, list(rows))
+    session.execute(upsert_statement(session, table, tuple(rows[0]), tuple(key)), list(rows))

@@ -32,6 +32,12 @@ def prime(session: Session, tenant: str, nips: set[str]) -> None:
     session_cache.prime(session, "employee", found)
 
 
+def units_of(session: Session, tenant: str, nips: set[str]) -> set[str]:
+    """The units of employees already read into the session cache (by `prime`)."""
+    rows = (session_cache.peek(session, "employee", (tenant, nip)) for nip in nips)
+    return {row["unit_id"] for row in rows if row and row["unit_id"]}
+
+
 def find_employee(session: Session, tenant: str, nip: str) -> EmployeeRecord | None:
     row = session_cache.cached(
         session, "employee", (tenant, nip), lambda: find_row(session, employees, tenant=tenant, nip=nip)

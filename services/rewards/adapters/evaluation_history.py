@@ -8,8 +8,7 @@ from sqlalchemy.orm import Session
 from services.rewards.adapters.tables import evaluation_history
 from services.rewards.domain.decisions import ANNUAL, EvaluationResult
 from shared.contracts.vocabulary import Predikat
-from shared.storage import session_cache
-from shared.storage.upsert import upsert
+from shared.storage import deferred_writes, session_cache
 
 
 def record(session: Session, tenant: str, evaluation: EvaluationResult) -> None:
@@ -21,8 +20,11 @@ def record(session: Session, tenant: str, evaluation: EvaluationResult) -> None:
         "predikat": evaluation.predikat.value,
         "evaluation_id": evaluation.evaluation_id,
     }
-    upsert(session, evaluation_history, row, key=["tenant", "nip", "period_year", "period"])
-    session_cache.forget(session, "annual_predikat", (tenant, evaluation.nip, evaluation.period_year))
+    # Written at the end of a consumer batch; until then `annual_predikat` answers from the cache.
+    deferred_writes.upsert_later(session, evaluation_history, row, key=["tenant", "nip", "period_year", "period"])
+    if evaluation.period == ANNUAL:
+        key = (tenant, evaluation.nip, evaluation.period_year)
+        session_cache.prime(session, "annual_predikat", {key: row["predikat"]})
 
 
 def annual_predikat(session: Session, tenant: str, nip: str, period_year: int) -> Predikat | None:

@@ -8,9 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.rewards.adapters.tables import period_ledger
-from shared.storage import session_cache
+from shared.storage import deferred_writes, session_cache
 from shared.storage.read_models import find_row
-from shared.storage.upsert import upsert
 
 
 def find(session: Session, tenant: str, nip: str, period_year: int) -> dict[str, Any] | None:
@@ -32,17 +31,21 @@ def prime(session: Session, tenant: str, nips: set[str], years: set[int]) -> Non
 
 
 def put(session: Session, row: dict[str, Any]) -> None:
-    upsert(session, period_ledger, row, key=["tenant", "nip", "period_year"])
-    session_cache.forget(session, "ledger", (row["tenant"], row["nip"], row["period_year"]))
+    """Written at the end of a consumer batch; `find` serves the row from the session cache until then
+    (the row has every column of the table)."""
+    deferred_writes.upsert_later(session, period_ledger, row, key=["tenant", "nip", "period_year"])
+    session_cache.prime(session, "ledger", {(row["tenant"], row["nip"], row["period_year"]): dict(row)})
 
 
 def of_period(session: Session, tenant: str, period_year: int) -> list[dict[str, Any]]:
+    deferred_writes.sync(session)
     t = period_ledger
     query = select(t).where(t.c.tenant == tenant, t.c.period_year == period_year).order_by(t.c.nip)
     return [dict(r) for r in session.execute(query).mappings()]
 
 
 def of_employee(session: Session, tenant: str, nip: str) -> list[dict[str, Any]]:
+    deferred_writes.sync(session)
     t = period_ledger
     query = select(t).where(t.c.tenant == tenant, t.c.nip == nip).order_by(t.c.period_year)
     return [dict(r) for r in session.execute(query).mappings()]

@@ -244,8 +244,8 @@ def decide_on_evaluation(
 def prefetch_for_decisions(uow: UnitOfWork, envelopes: list[Envelope]) -> None:
     """A consumer batch's reads up front: the employees, their ledger entries (the year and the next,
     which a revised result re-determines) and the annual predikat promotion eligibility looks back
-    on, and the aspects of the IKI named as weaknesses — four queries per instansi instead of
-    several per evaluation."""
+    on, the aspects of the IKI named as weaknesses, and the incentive claims of their units — a few
+    queries per instansi instead of several per evaluation."""
     wanted: dict[str, tuple[set[str], set[int], set[str]]] = {}
     for envelope in envelopes:
         nips, years, weak_iki = wanted.setdefault(envelope.tenant, (set(), set(), set()))
@@ -258,6 +258,9 @@ def prefetch_for_decisions(uow: UnitOfWork, envelopes: list[Envelope]) -> None:
         ledger.prime(uow.session, tenant, nips, years | {y + 1 for y in years})
         around = {y + d for y in years for d in range(-HISTORY_YEARS, 2)}
         evaluation_history.prime_annual(uow.session, tenant, nips, around)
+        units = employees.units_of(uow.session, tenant, nips)
+        for year in years:
+            decisions_view.prime_unit_claims(uow.session, tenant, year, units)
 
 
 HISTORY_YEARS = 3  # promotion eligibility looks back two years; one more for a re-determination
