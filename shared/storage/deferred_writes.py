@@ -23,20 +23,31 @@ from sqlalchemy.orm import Session
 from shared.storage.upsert import upsert_statement
 
 _INFO_KEY = "kinerja.deferred_writes"
+_LAST_KEY = "kinerja.deferred_writes.last"  # table -> the statement queued last for it
 
 
 def defer(session: Session) -> None:
     session.info[_INFO_KEY] = {}
+    session.info.pop(_LAST_KEY, None)
 
 
 def execute_later(session: Session, statement: Executable, params: dict[str, Any]) -> None:
     """Execute now, or at `flush` while the session defers. `statement` must be one object reused
-    for every call (built once, with bind parameters): the queue groups by it."""
+    for every call (built once, with bind parameters): the queue groups by it. Writes to one table
+    keep their order: a statement other than the last one queued for its table sends that table's
+    queued statements first (an UPDATE and an upsert of one table alternating are not batched, but
+    stay in order; other tables' rows stay queued)."""
     queued: dict[Executable, list[dict[str, Any]]] | None = session.info.get(_INFO_KEY)
     if queued is None:
         session.execute(statement, params)
-    else:
-        queued.setdefault(statement, []).append(params)
+        return
+    table = getattr(statement, "table", None)
+    last: dict[Any, Executable] = session.info.setdefault(_LAST_KEY, {})
+    if table is not None and last.get(table, statement) is not statement:
+        for earlier in [s for s in queued if getattr(s, "table", None) is table]:
+            session.execute(earlier, queued.pop(earlier))
+    last[table] = statement
+    queued.setdefault(statement, []).append(params)
 
 
 def insert_row(session: Session, table: Table, row: dict[str, Any]) -> None:
@@ -68,8 +79,10 @@ def sync(session: Session) -> None:
     if queued:
         _execute(session, queued)
         queued.clear()
+    session.info.get(_LAST_KEY, {}).clear()
 
 
 def flush(session: Session) -> None:
     """Execute the queued statements and stop deferring."""
+    session.info.pop(_LAST_KEY, None)
     _execute(session, session.info.pop(_INFO_KEY, None) or {})

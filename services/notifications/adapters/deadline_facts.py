@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from services.notifications.adapters.tables import (
@@ -16,7 +16,22 @@ from services.notifications.adapters.tables import (
     reminders_sent,
 )
 from services.notifications.domain.reminders import AppealWindow, Person, PlanState, Seen
+from shared.storage import deferred_writes, session_cache
 from shared.storage.upsert import upsert
+
+# Session cache: (tenant, nip, period_year, period) -> whether the employee has an appeal window for
+# the period (primed for a consumer batch; a key not primed is taken to have one).
+WINDOWS = "appeal_windows_of"
+_CLOSE_EARLIER_WINDOWS = (
+    update(appeal_windows)
+    .where(
+        appeal_windows.c.tenant == bindparam("w_tenant"),
+        appeal_windows.c.nip == bindparam("w_nip"),
+        appeal_windows.c.period_year == bindparam("w_year"),
+        appeal_windows.c.period == bindparam("w_period"),
+    )
+    .values(closed=True)
+)
 
 
 def _utc(value: datetime) -> datetime:
@@ -72,17 +87,27 @@ def result_published(session: Session, tenant: str, p: dict[str, Any], at: datet
         "result_at": at,
         "closed": False,
     }
-    session.execute(
-        update(appeal_windows)
-        .where(
-            appeal_windows.c.tenant == tenant,
-            appeal_windows.c.nip == p["nip"],
-            appeal_windows.c.period_year == p["period_year"],
-            appeal_windows.c.period == p["period"],
-        )
-        .values(closed=True)
-    )
-    upsert(session, appeal_windows, row, key=("tenant", "evaluation_id"))
+    key = (tenant, p["nip"], p["period_year"], p["period"])
+    # At year-end nobody has a window yet: the batch's prefetch said so, and there is nothing to close.
+    if session_cache.cached(session, WINDOWS, key, lambda: True):
+        params = {"w_tenant": tenant, "w_nip": p["nip"], "w_year": p["period_year"], "w_period": p["period"]}
+        deferred_writes.execute_later(session, _CLOSE_EARLIER_WINDOWS, params)
+    session_cache.prime(session, WINDOWS, {key: True})
+    # Read back only by `seen` (reminders), which sends what is queued first.
+    deferred_writes.upsert_later(session, appeal_windows, row, key=("tenant", "evaluation_id"))
+
+
+def prime_windows(session: Session, keys: set[tuple[str, str, int, str]]) -> None:
+    """Whether each (tenant, nip, period_year, period) has an appeal window, in one query per tenant."""
+    found = dict.fromkeys(keys, False)
+    for tenant in {key[0] for key in keys}:
+        nips = {key[1] for key in keys if key[0] == tenant}
+        t = appeal_windows
+        query = select(t.c.nip, t.c.period_year, t.c.period).where(t.c.tenant == tenant, t.c.nip.in_(nips)).distinct()
+        for r in session.execute(query):
+            if (tenant, r.nip, r.period_year, r.period) in found:
+                found[(tenant, r.nip, r.period_year, r.period)] = True
+    session_cache.prime(session, WINDOWS, found)
 
 
 def close_appeal_window(session: Session, tenant: str, evaluation_id: str) -> None:
@@ -95,6 +120,7 @@ def close_appeal_window(session: Session, tenant: str, evaluation_id: str) -> No
 
 
 def seen(session: Session) -> Seen:
+    deferred_writes.sync(session)
     persons = [
         Person(r.tenant, r.nip, r.name, r.atasan_nip, r.atasan_name, bool(r.active))
         for r in session.execute(select(people))

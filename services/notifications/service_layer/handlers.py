@@ -133,13 +133,21 @@ def _notice_exists(uow: UnitOfWork, source_event_id: str, notice_id: str) -> boo
 def prefetch(uow: UnitOfWork, envelopes: list[Envelope]) -> None:
     """A consumer batch's reads up front, in a few queries instead of several per event: the people
     and preferences of every NIP the events name (recipients, names to fill in), and the notices
-    that already exist for these events (a redelivery under a new consumer group)."""
+    that already exist for these events (a redelivery under a new consumer group), and whether the
+    employees of the results in it have appeal windows to close."""
     by_tenant: dict[str, set[str]] = {}
     for envelope in envelopes:
         nips = by_tenant.setdefault(envelope.tenant, set())
         nips.update(str(v) for k, v in envelope.payload.items() if k in RECIPIENT_FIELDS and v)
     for tenant, nips in by_tenant.items():
         directory.prime_people(uow.session, tenant, nips)
+    results = {
+        (e.tenant, e.payload["nip"], e.payload["period_year"], e.payload["period"])
+        for e in envelopes
+        if e.event_type in ("evaluation.completed", "evaluation.revised")
+    }
+    if results:
+        deadline_facts.prime_windows(uow.session, results)
     sources = [e.event_id for e in envelopes if e.event_type in CONSUMED_EVENT_TYPES]
     existing = notice_view.ids_by_source(uow.session, sources)
     session_cache.prime(uow.session, NOTICES_OF_SOURCE, {s: set(existing.get(s, ())) for s in sources})

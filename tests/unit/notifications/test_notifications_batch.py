@@ -10,7 +10,7 @@ import uuid
 
 from sqlalchemy import event, select
 
-from services.notifications.adapters.tables import deliveries, notices
+from services.notifications.adapters.tables import appeal_windows, deliveries, notices
 from services.notifications.bootstrap import event_handlers
 from shared.contracts import CATALOG
 from shared.events import Envelope
@@ -113,3 +113,32 @@ def test_a_batch_inserts_its_notices_and_e_mails_in_one_statement_each(runtime) 
     assert sorted(inserts) == [("deliveries", 12), ("notices", 12)]
     assert len(rows(runtime, notices)) == 12
     assert len([d for d in rows(runtime, deliveries) if d["channel"] == "email"]) == 12
+
+
+def test_a_revision_in_the_same_batch_closes_the_appeal_window_its_result_opened(runtime) -> None:
+    updates: list[str] = []
+    event.listen(
+        runtime.engine,
+        "before_cursor_execute",
+        lambda _c, _cu, statement, *_a: (
+            updates.append(statement) if statement.startswith("UPDATE appeal_windows") else None
+        ),
+    )
+    other = "199001012015032003"
+    batch = [
+        envelope("employee.registered", **employee(other, "Rina Wati")),
+        envelope("evaluation.completed", nip=other, employee_name="Rina Wati", evaluation_id="eval-other"),
+        envelope("evaluation.completed"),
+        envelope("evaluation.revised"),
+    ]
+    outcomes = consumer(runtime).handle_batch(as_records(batch))
+    assert [o.status for o in outcomes] == ["processed"] * 4
+    windows = {(w["nip"], w["evaluation_id"]): w["closed"] for w in rows(runtime, appeal_windows)}
+    revised = batch[3].payload
+    assert windows == {
+        (other, "eval-other"): False,
+        (EMPLOYEE, batch[2].payload["evaluation_id"]): True,  # replaced by the revision
+        (EMPLOYEE, f"{revised['evaluation_id']}#r{revised['revision']}"): False,
+    }
+    # nobody had a window before the batch: only the revision has an earlier one to close
+    assert len(updates) == 1
