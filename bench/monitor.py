@@ -20,6 +20,14 @@ SERVICES = ("evaluation", "rewards", "notifications")
 GROUPS = tuple(f"kinerja-{service}" for service in SERVICES)
 
 
+def _joined(group: dict[str, Any], count: int) -> bool:
+    state = str(group.get("group_state") or group.get("state") or "")
+    members = group.get("members") or []
+    return (
+        state.lower().endswith("stable") and len(members) == count and all(m.get("member_assignment") for m in members)
+    )
+
+
 class Lag:
     """Per consumer group: the sum over its partitions of (end offset − committed offset)."""
 
@@ -62,6 +70,23 @@ class Lag:
             if topics:
                 specs = {TopicPartition(t, n): OffsetSpec.LATEST for t in topics for n in range(partitions)}
                 self._admin.reset_group_offsets(group, specs)
+
+    def wait_joined(self, members: dict[str, int], timeout_s: float = 90) -> float:
+        """Wait until each group is stable with the given number of members, each holding partitions:
+        a close requested while copies are still joining measures the rebalances, not the services.
+        Returns the seconds waited."""
+        started = time.monotonic()
+        while True:
+            try:
+                found = self._admin.describe_groups(list(members))
+                if all(_joined(found.get(group) or {}, count) for group, count in members.items()):
+                    return time.monotonic() - started
+            except KafkaError as exc:
+                if not exc.retriable:
+                    raise
+            if time.monotonic() - started > timeout_s:
+                raise TimeoutError(f"consumer groups not joined after {timeout_s:.0f} s: {members}")
+            time.sleep(0.5)
 
     def _committed(self, group: str, timeout_s: float = 60) -> dict[TopicPartition, Any]:
         # A broker just started (a run on reused databases) has no group coordinator for a moment.

@@ -170,7 +170,12 @@ def year_end(
     finally:
         lag.close()
     stack = system.start()
-    time.sleep(3)  # the extra worker copies join the group
+    lag = monitor.Lag(args.bootstrap)
+    try:  # every copy in its group with its partitions before the close
+        joined_s = lag.wait_joined({"kinerja-evaluation": workers, "kinerja-rewards": 1, "kinerja-notifications": 1})
+    finally:
+        lag.close()
+    log(f"{label}: consumer groups joined after {joined_s:.1f} s")
     mon = monitor.Monitor(urls, args.bootstrap, year, processes=system.processes())
     log(f"{label}: closing the year")
     since = datetime.now(UTC)
