@@ -69,4 +69,10 @@ def postgres_rows(database_url: str, rows: int, size: int, batch: int = 500) -> 
             )
     written_s = time.perf_counter() - started
     engine.dispose()
-    return {"rows": rows, "batch": batch, "write_s": round(written_s, 3), "rows_per_s": round(rows / written_s)}
+    return {
+        "rows": rows,
+        "bytes_each": size,
+        "batch": batch,
+        "write_s": round(written_s, 3),
+        "rows_per_s": round(rows / written_s),
+    }

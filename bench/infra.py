@@ -70,14 +70,14 @@ class Databases:
 
     admin_url: str
 
-    def _connect(self) -> psycopg.Connection[Any]:
+    def _connect(self, database: str | None = None) -> psycopg.Connection[Any]:
         url = make_url(self.admin_url)
         return psycopg.connect(
             host=url.host or "127.0.0.1",
             port=url.port or 5432,
             user=url.username,
             password=url.password,
-            dbname=url.database or "postgres",
+            dbname=database or url.database or "postgres",
             autocommit=True,
         )
 
@@ -97,6 +97,30 @@ class Databases:
     def drop(self, name: str) -> None:
         with self._connect() as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+    def writes(self, urls: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+        """Per database of `urls`: rows inserted, updated and deleted so far, and its size in bytes.
+
+        From pg_stat_database; a backend flushes its counts at transaction end (at most a second
+        late) and when it exits, so read these after the system stopped for exact figures."""
+        names = {make_url(url).database: service for service, url in urls.items()}
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT datname, tup_inserted, tup_updated, tup_deleted, pg_database_size(datname) "
+                "FROM pg_stat_database WHERE datname = ANY(%s)",
+                [list(names)],
+            ).fetchall()
+        counts: dict[str, dict[str, Any]] = {
+            names[name]: {"inserted": ins, "updated": upd, "deleted": dele, "bytes": size}
+            for name, ins, upd, dele, size in rows
+        }
+        for name, service in names.items():  # the same per table, to see where the rows go
+            with self._connect(name) as conn:
+                tables = conn.execute(
+                    "SELECT relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_user_tables"
+                ).fetchall()
+            counts[service]["tables"] = {t: {"inserted": i, "updated": u, "deleted": d} for t, i, u, d in tables}
+        return counts
 
 
 @dataclass
@@ -152,6 +176,20 @@ class System:
         if self.stack is not None:
             self.stack.stop()
             self.stack = None
+
+
+def servers() -> dict[str, psutil.Process]:
+    """The PostgreSQL server (its postmaster; backends are its children) and the Kafka broker
+    running on this machine, when found: their CPU is most of what the services do not use."""
+    found: dict[str, psutil.Process] = {}
+    for p in psutil.process_iter(["name", "cmdline", "ppid"]):
+        with contextlib.suppress(psutil.Error):
+            cmdline = " ".join(p.info["cmdline"] or [])
+            if p.info["name"] == "postgres" and psutil.Process(p.info["ppid"]).name() != "postgres":
+                found.setdefault("postgres", p)
+            elif p.info["name"] == "java" and "kafka.Kafka" in cmdline:
+                found.setdefault("kafka", p)
+    return found
 
 
 def peak_rss_mb(process: psutil.Process) -> float:

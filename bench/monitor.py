@@ -120,6 +120,13 @@ COUNTS = {
 }
 
 
+def cpu_seconds(root: psutil.Process, tree: list[psutil.Process]) -> float:
+    """User + system seconds of a process tree: its live members, and the children it reaped
+    (PostgreSQL's backends come and go with connections)."""
+    reaped = root.cpu_times()
+    return sum(sum(p.cpu_times()[:2]) for p in tree) + reaped.children_user + reaped.children_system
+
+
 @dataclass
 class Monitor:
     """A thread sampling every `interval_s` until stopped; `samples` is the time series."""
@@ -131,6 +138,8 @@ class Monitor:
     interval_s: float = 1.0
     samples: list[dict[str, Any]] = field(default_factory=list)
     processes: Mapping[str, Any] = field(default_factory=dict)
+    # PostgreSQL and the broker (infra.servers): CPU only — their RSS counts shared memory per process.
+    servers: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._engines = {s: create_engine(url, pool_size=1) for s, url in self.database_urls.items()}
@@ -155,11 +164,16 @@ class Monitor:
             with contextlib.suppress(Exception):
                 tree = [process, *process.children(recursive=True)]
                 rss[name] = round(sum(p.memory_info().rss for p in tree) / 2**20, 1)
-                cpu[name] = round(sum(sum(p.cpu_times()[:2]) for p in tree), 2)
+                cpu[name] = round(cpu_seconds(process, tree), 2)
         sample["rss_mb"] = rss
         # CPU seconds (user + system) so far: per process tree, and the whole machine's busy time
         # (PostgreSQL and the broker included), to see where a 2-core machine's time goes.
         sample["cpu_s"] = cpu
+        servers = {}
+        for name, process in self.servers.items():
+            with contextlib.suppress(Exception):
+                servers[name] = round(cpu_seconds(process, [process, *process.children(recursive=True)]), 2)
+        sample["server_cpu_s"] = servers
         machine = psutil.cpu_times()
         sample["machine_busy_cpu_s"] = round(sum(machine) - machine.idle - getattr(machine, "iowait", 0), 2)
         return sample

@@ -16,7 +16,9 @@ def cpu_column(run: dict) -> str:
         return "—"
     per = {s: sum(v for k, v in cpu.items() if k.startswith(f"{s}-worker")) for s in SERVICES}
     workers = " / ".join(f"{per[s]:.0f}" for s in SERVICES)
-    return f"{workers} of {run['machine_busy_cpu_s']:.0f}"
+    servers = run.get("server_cpu_s") or {}
+    beside = "".join(f", {name} {seconds:.0f}" for name, seconds in servers.items())
+    return f"{workers}{beside} of {run['machine_busy_cpu_s']:.0f}"
 
 
 def table(results: dict) -> str:
@@ -26,9 +28,10 @@ def table(results: dict) -> str:
         f"{results['employees']} employees, {results['units']} units; loading (not the year-end): {loaded}",
         "",
         "| run | wall s | drained s | evaluations done s | evaluation / rewards / notifications events/s (busy) "
-        "| completed→notice p50 / p95 / p99 s | of raw baseline | max lag eval / rewards / notif "
-        "| CPU s eval / rewards / notif of machine busy |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| completed→notice p50 / p95 / p99 s | of raw baseline (rows as messages) | rows written "
+        "| max lag eval / rewards / notif "
+        "| CPU s eval / rewards / notif workers, servers, of machine busy |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for run in results["runs"]:
         rate = run["events_per_s_active"]
@@ -37,7 +40,9 @@ def table(results: dict) -> str:
         lines.append(
             f"| {run['label']} | {run['wall_s']} | {run.get('drained_s')} | {run['evaluations_done_s']} "
             f"| {rate['evaluation']} / {rate['rewards']} / {rate['notifications']} "
-            f"| {lat['p50']} / {lat['p95']} / {lat['p99']} | {run.get('fraction_of_baseline')} "
+            f"| {lat['p50']} / {lat['p95']} / {lat['p99']} "
+            f"| {run.get('fraction_of_baseline')} ({run.get('fraction_of_baseline_rows_as_messages', '—')}) "
+            f"| {run.get('rows_written', {}).get('total', '—')} "
             f"| {lag['kinerja-evaluation']} / {lag['kinerja-rewards']} / {lag['kinerja-notifications']} "
             f"| {cpu_column(run)} |"
         )
@@ -47,7 +52,14 @@ def table(results: dict) -> str:
             "",
             f"Raw baseline: {b['messages_per_s']} msg/s — kafka-python produce {b['kafka']['produce_per_s']}/s, "
             f"consume {b['kafka']['consume_per_s']}/s ({b['kafka']['messages']} messages of "
-            f"{b['kafka']['bytes_each']} bytes); PostgreSQL {b['postgres']['rows_per_s']} rows/s.",
+            f"{b['kafka']['bytes_each']} bytes); PostgreSQL {b['postgres']['rows_per_s']} rows/s "
+            f"({b['postgres']['rows']} rows of {b['postgres'].get('bytes_each', '?')} bytes)"
+            + (
+                f"; as many rows as messages: {b['rows_as_messages']['messages_per_s']} msg/s"
+                if "rows_as_messages" in b
+                else ""
+            )
+            + ".",
         ]
     for key, value in results.get("scaling", {}).items():
         lines.append(f"Scaling ({key}): {value}")

@@ -143,6 +143,56 @@ def active_rate(samples: list[dict[str, Any]], service: str) -> float:
     return round(sum(m[2] for m in moving) / max(0.001, moving[-1][1] - moving[0][0]), 1)
 
 
+def rows_written(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Rows the run inserted, updated or deleted per service database, and their mean size
+    (the databases' growth over the rows inserted: heap, indexes and TOAST together)."""
+    kinds = ("inserted", "updated", "deleted")
+    per_service = {service: {k: after[service][k] - before[service].get(k, 0) for k in kinds} for service in after}
+    per_table: dict[str, dict[str, dict[str, int]]] = {}
+    for service in after:
+        earlier = before[service].get("tables", {})
+        for table, counts in after[service].get("tables", {}).items():
+            delta = {k: counts[k] - earlier.get(table, {}).get(k, 0) for k in kinds}
+            if any(delta.values()):
+                per_table.setdefault(service, {})[table] = delta
+    inserted = sum(c["inserted"] for c in per_service.values())
+    grown = sum(after[s]["bytes"] - before[s].get("bytes", 0) for s in after)
+    return {
+        "per_service": per_service,
+        "per_table": per_table,
+        "total": sum(sum(c.values()) for c in per_service.values()),
+        "mean_bytes_inserted": int(grown / inserted) if inserted else 0,
+    }
+
+
+def raw_baseline(
+    bootstrap: str, dbs: infra.Databases, stamp: str, partitions: int, runs: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Bare kafka-python and bare inserts for the fastest run's work: its messages through the broker,
+    and the rows it wrote into PostgreSQL (counted from pg_stat_database, of the size it wrote);
+    also, as before that count existed, as many rows as messages, of the messages' size."""
+    best = min(runs, key=lambda r: r["wall_s"])
+    messages = sum(best["events_consumed"].values())
+    size = best["mean_message_bytes"]
+    rows = best["rows_written"]["total"]
+    row_bytes = max(64, min(size, best["rows_written"]["mean_bytes_inserted"]))
+    log(f"raw baseline: {messages} messages of {size} bytes, {rows} rows of {row_bytes} bytes (and {messages} rows)")
+    raw_kafka = baseline.kafka_round_trip(bootstrap, messages, size, partitions)
+    raw_db = baseline.postgres_rows(dbs.create(f"bench_{stamp.lower()}_raw"), rows, row_bytes)
+    raw_db_messages = baseline.postgres_rows(dbs.create(f"bench_{stamp.lower()}_raw2"), messages, size)
+    kafka_s = raw_kafka["produce_s"] + raw_kafka["consume_s"]
+    return {
+        "kafka": raw_kafka,
+        "postgres": raw_db,
+        "messages_per_s": round(messages / (kafka_s + raw_db["write_s"]), 1),
+        "definition": "messages / (produce + consume + writing the run's rows), each stage alone, no business logic",
+        "rows_as_messages": {
+            "postgres": raw_db_messages,
+            "messages_per_s": round(messages / (kafka_s + raw_db_messages["write_s"]), 1),
+        },
+    }
+
+
 def year_end(
     args: argparse.Namespace,
     loaded: dict[str, str],
@@ -176,7 +226,8 @@ def year_end(
     finally:
         lag.close()
     log(f"{label}: consumer groups joined after {joined_s:.1f} s")
-    mon = monitor.Monitor(urls, args.bootstrap, year, processes=system.processes())
+    mon = monitor.Monitor(urls, args.bootstrap, year, processes=system.processes(), servers=infra.servers())
+    writes_before = dbs.writes(urls)
     log(f"{label}: closing the year")
     since = datetime.now(UTC)
     started = time.monotonic()
@@ -212,6 +263,7 @@ def year_end(
         system.stop()
     samples = [*mon.samples, final]
     first = samples[0]
+    writes = rows_written(writes_before, dbs.writes(urls))  # the system stopped: counts are final
     consumed = {s: final["consumed"].get(s, 0) - first["consumed"].get(s, 0) for s in monitor.SERVICES}
     lat = latencies(urls, since)
     result = {
@@ -240,7 +292,12 @@ def year_end(
         "cpu_s": {
             name: round(final["cpu_s"][name] - first["cpu_s"].get(name, 0), 1) for name in final.get("cpu_s", {})
         },
+        "server_cpu_s": {
+            name: round(final["server_cpu_s"][name] - first["server_cpu_s"].get(name, 0), 1)
+            for name in final.get("server_cpu_s", {})
+        },
         "machine_busy_cpu_s": round(final["machine_busy_cpu_s"] - first["machine_busy_cpu_s"], 1),
+        "rows_written": writes,
         "max_lag": {
             g: max((sum(s.get("lag", {}).get(g, {}).values()) for s in samples), default=0) for g in monitor.GROUPS
         },
@@ -320,23 +377,13 @@ def main(argv: list[str] | None = None) -> int:
                 runs.append(year_end(args, names, dbs, label, count, batch, token, city.year))
         results["runs"] = runs
         if not args.no_baseline:
-            best = min(runs, key=lambda r: r["wall_s"])
-            messages = sum(best["events_consumed"].values())
-            log(f"raw baseline: {messages} messages of {best['mean_message_bytes']} bytes, and as many rows")
-            raw_kafka = baseline.kafka_round_trip(bootstrap, messages, best["mean_message_bytes"], args.partitions)
-            raw_db = baseline.postgres_rows(
-                dbs.create(f"bench_{stamp.lower()}_raw"), messages, best["mean_message_bytes"]
-            )
-            raw_s = raw_kafka["produce_s"] + raw_kafka["consume_s"] + raw_db["write_s"]
-            results["baseline"] = {
-                "kafka": raw_kafka,
-                "postgres": raw_db,
-                "messages_per_s": round(messages / raw_s, 1),
-                "definition": "messages / (produce + consume + write), each stage alone, with no business logic",
-            }
+            results["baseline"] = raw_baseline(bootstrap, dbs, stamp, args.partitions, runs)
             for run in runs:
                 ours = sum(run["events_consumed"].values()) / run["drained_s"]
                 run["fraction_of_baseline"] = round(ours / results["baseline"]["messages_per_s"], 3)
+                run["fraction_of_baseline_rows_as_messages"] = round(
+                    ours / results["baseline"]["rows_as_messages"]["messages_per_s"], 3
+                )
         if len(workers) > 1:
             for batch in batches:
                 by_workers = {r["evaluation_workers"]: r for r in runs if r["consumer_batch_size"] == batch}
@@ -353,6 +400,7 @@ def main(argv: list[str] | None = None) -> int:
             for s in SERVICES if not args.loaded else ():  # reused databases stay for the next run
                 dbs.drop(names[s])
             dbs.drop(f"bench_{stamp.lower()}_raw")
+            dbs.drop(f"bench_{stamp.lower()}_raw2")
     results["load_average_end"] = infra.load_average()
     out = RESULTS / f"{stamp}.json"
     out.write_text(json.dumps(results, indent=1, default=str))
@@ -371,8 +419,10 @@ def print_summary(results: dict[str, Any]) -> None:
             f"- {run['label']}: wall {run['wall_s']} s (close request {run['close_request_s']} s, evaluations "
             f"done {run['evaluations_done_s']} s); events/s while busy {run['events_per_s_active']}; "
             f"completed→notice p50 {lat['p50']} p95 {lat['p95']} p99 {lat['p99']} s; "
-            f"fraction of raw baseline {run.get('fraction_of_baseline')}; peak RSS MB {run['peak_rss_mb']}; "
-            f"CPU s {run['cpu_s']} of {run['machine_busy_cpu_s']} busy on the machine"
+            f"fraction of raw baseline {run.get('fraction_of_baseline')} "
+            f"(with as many rows as messages: {run.get('fraction_of_baseline_rows_as_messages')}); "
+            f"rows written {run['rows_written']['total']}; peak RSS MB {run['peak_rss_mb']}; "
+            f"CPU s {run['cpu_s']}, servers {run['server_cpu_s']}, of {run['machine_busy_cpu_s']} busy on the machine"
         )
     if "baseline" in results:
         b = results["baseline"]
