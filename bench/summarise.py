@@ -63,6 +63,9 @@ def table(results: dict) -> str:
         ]
     for key, value in results.get("scaling", {}).items():
         lines.append(f"Scaling ({key}): {value}")
+    if "warm_up" in results:
+        warm = results["warm_up"]
+        lines.append(f"Warm-up close (discarded): wall {warm['wall_s']} s, CPU s {cpu_column(warm)}")
     peak = max(results["runs"], key=lambda r: max(r["peak_rss_mb"].values()))["peak_rss_mb"]
     lines.append(f"Peak RSS (MB, web = gunicorn master + worker): {peak}")
     lines.append(f"Load average at the end: {results['load_average_end']}")
