@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine, Row, Table, func, select, update
 
 from shared.metrics import record_published, update_outbox
 from shared.storage.database import is_postgres
+from shared.storage.in_values import in_values
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +93,9 @@ class OutboxRelay:
 
     def _mark(self, conn: Connection, rows: Sequence[Row[Any]]) -> None:
         t = self._table
-        conn.execute(update(t).where(t.c.id.in_([row.id for row in rows])).values(published_at=datetime.now(UTC)))
+        conn.execute(
+            update(t).where(in_values(conn, t.c.id, [row.id for row in rows])).values(published_at=datetime.now(UTC))
+        )
 
     def backlog(self) -> int:
         t = self._table

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from shared.aggregate import Aggregate, DomainEvent
 from shared.context import current_trace
 from shared.errors import ConcurrencyConflict
+from shared.storage.in_values import in_values
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -34,7 +35,9 @@ class EventStore:
             return
         t = self._table
         loaded: dict[str, list[DomainEvent]] = {aggregate_id: [] for aggregate_id in ids}
-        query = select(t.c.aggregate_id, t.c.event_type, t.c.data, t.c.occurred_at).where(t.c.aggregate_id.in_(ids))
+        query = select(t.c.aggregate_id, t.c.event_type, t.c.data, t.c.occurred_at).where(
+            in_values(self._session, t.c.aggregate_id, ids)
+        )
         for row in self._session.execute(query.order_by(t.c.aggregate_id, t.c.version)):
             loaded[row.aggregate_id].append(DomainEvent(row.event_type, row.data, row.occurred_at))
         self._prefetched.update(loaded)

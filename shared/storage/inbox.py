@@ -9,6 +9,7 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from shared.events import Envelope
+from shared.storage.in_values import in_values
 
 
 class Inbox:
@@ -29,7 +30,7 @@ class Inbox:
             return set()
         t = self._table
         rows = self._session.execute(
-            select(t.c.event_id).where(t.c.consumer == consumer, t.c.event_id.in_(event_ids))
+            select(t.c.event_id).where(t.c.consumer == consumer, in_values(self._session, t.c.event_id, event_ids))
         ).scalars()
         return set(rows)
 

@@ -12,6 +12,7 @@ from services.evaluation.adapters.tables import assessments
 from services.evaluation.domain.assessment import Assessment
 from shared.contracts.vocabulary import AssessmentSource
 from shared.storage import session_cache
+from shared.storage.in_values import in_values
 from shared.storage.upsert import upsert as upsert_row
 
 
@@ -59,7 +60,9 @@ def for_employee(session: Session, tenant: str, nip: str, period_year: int) -> l
 def prime(session: Session, tenant: str, nips: set[str], period_year: int) -> None:
     """Read the assessments of many employees in one query (a period close's batch)."""
     query = select(assessments).where(
-        assessments.c.tenant == tenant, assessments.c.nip.in_(nips), assessments.c.period_year == period_year
+        assessments.c.tenant == tenant,
+        in_values(session, assessments.c.nip, nips),
+        assessments.c.period_year == period_year,
     )
     found: dict[Any, list[dict[str, Any]]] = {(tenant, nip, period_year): [] for nip in nips}
     for row in session.execute(query.order_by(assessments.c.recorded_at)).mappings():

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from services.evaluation.adapters.tables import employees, units
 from shared.storage import session_cache
+from shared.storage.in_values import in_values
 from shared.storage.read_models import find_row
 from shared.storage.upsert import upsert
 
@@ -36,7 +37,7 @@ def prime_units(session: Session, tenant: str, unit_ids: set[str]) -> None:
     if not wanted:
         return
     found: dict[tuple[str, str], Any] = {(tenant, unit_id): None for unit_id in wanted}
-    query = select(units).where(units.c.tenant == tenant, units.c.unit_id.in_(wanted))
+    query = select(units).where(units.c.tenant == tenant, in_values(session, units.c.unit_id, wanted))
     found.update({(tenant, r["unit_id"]): dict(r) for r in session.execute(query).mappings()})
     session_cache.prime(session, "unit", found)
 

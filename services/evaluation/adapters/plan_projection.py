@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from services.evaluation.adapters.tables import plans, realisasi
 from shared.storage import session_cache
+from shared.storage.in_values import in_values
 from shared.storage.upsert import upsert
 
 
@@ -67,7 +68,9 @@ def realisasi_rows(session: Session, skp_id: str) -> list[dict[str, Any]]:
 
 def prime(session: Session, tenant: str, nips: set[str], period_year: int) -> None:
     """Read the plans and realisasi of many employees in two queries (a period close's batch)."""
-    query = select(plans).where(plans.c.tenant == tenant, plans.c.nip.in_(nips), plans.c.period_year == period_year)
+    query = select(plans).where(
+        plans.c.tenant == tenant, in_values(session, plans.c.nip, nips), plans.c.period_year == period_year
+    )
     found: dict[Any, Any] = {(tenant, nip, period_year): None for nip in nips}
     for row in session.execute(query.order_by(plans.c.approved_at)).mappings():
         found[(tenant, row["nip"], period_year)] = dict(row)  # the most recently approved comes last
@@ -75,7 +78,7 @@ def prime(session: Session, tenant: str, nips: set[str], period_year: int) -> No
     skp_ids = [plan["skp_id"] for plan in found.values() if plan]
     rows: dict[Any, list[dict[str, Any]]] = {skp_id: [] for skp_id in skp_ids}
     if skp_ids:
-        query = select(realisasi).where(realisasi.c.skp_id.in_(skp_ids))
+        query = select(realisasi).where(in_values(session, realisasi.c.skp_id, skp_ids))
         for row in session.execute(query.order_by(realisasi.c.iki_id, realisasi.c.quarter)).mappings():
             rows[row["skp_id"]].append(dict(row))
     session_cache.prime(session, "realisasi_rows", rows)

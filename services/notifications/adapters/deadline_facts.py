@@ -17,6 +17,7 @@ from services.notifications.adapters.tables import (
 )
 from services.notifications.domain.reminders import AppealWindow, Person, PlanState, Seen
 from shared.storage import deferred_writes, session_cache
+from shared.storage.in_values import in_values
 from shared.storage.upsert import upsert
 
 # Session cache: (tenant, nip, period_year, period) -> whether the employee has an appeal window for
@@ -103,7 +104,11 @@ def prime_windows(session: Session, keys: set[tuple[str, str, int, str]]) -> Non
     for tenant in {key[0] for key in keys}:
         nips = {key[1] for key in keys if key[0] == tenant}
         t = appeal_windows
-        query = select(t.c.nip, t.c.period_year, t.c.period).where(t.c.tenant == tenant, t.c.nip.in_(nips)).distinct()
+        query = (
+            select(t.c.nip, t.c.period_year, t.c.period)
+            .where(t.c.tenant == tenant, in_values(session, t.c.nip, nips))
+            .distinct()
+        )
         for r in session.execute(query):
             if (tenant, r.nip, r.period_year, r.period) in found:
                 found[(tenant, r.nip, r.period_year, r.period)] = True

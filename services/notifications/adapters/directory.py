@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from services.notifications.adapters.tables import people, preferences, units
 from services.notifications.domain.campaign import Member
 from shared.storage import session_cache
+from shared.storage.in_values import in_values
 from shared.storage.read_models import find_row
 from shared.storage.upsert import upsert
 
@@ -56,12 +57,14 @@ def prime_people(session: Session, tenant: str, nips: set[str]) -> None:
     """Read the people and preferences of many NIPs in two queries (a consumer batch's recipients)."""
     if not nips:
         return
-    found = session.execute(select(people).where(people.c.tenant == tenant, people.c.nip.in_(nips))).mappings()
+    found = session.execute(
+        select(people).where(people.c.tenant == tenant, in_values(session, people.c.nip, nips))
+    ).mappings()
     by_nip: dict[str, Any] = dict.fromkeys(nips)
     by_nip.update({row["nip"]: dict(row) for row in found})
     session_cache.prime(session, "person", {(tenant, nip): row for nip, row in by_nip.items()})
     chosen = session.execute(
-        select(preferences).where(preferences.c.tenant == tenant, preferences.c.nip.in_(nips))
+        select(preferences).where(preferences.c.tenant == tenant, in_values(session, preferences.c.nip, nips))
     ).mappings()
     by_nip = dict.fromkeys(nips)
     by_nip.update({row["nip"]: dict(row) for row in chosen})

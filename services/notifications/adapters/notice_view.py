@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from services.notifications.adapters.tables import notices
 from services.notifications.domain.notice import Notice
 from shared.storage import deferred_writes
+from shared.storage.in_values import in_values
 
 
 def add(session: Session, notice: Notice, unit_id: str | None = None) -> None:
@@ -42,7 +43,7 @@ def ids_by_source(session: Session, source_event_ids: list[str]) -> dict[str, li
     found: dict[str, list[str]] = {}
     if source_event_ids:
         query = select(notices.c.source_event_id, notices.c.notice_id).where(
-            notices.c.source_event_id.in_(source_event_ids)
+            in_values(session, notices.c.source_event_id, source_event_ids)
         )
         for source_event_id, notice_id in session.execute(query):
             found.setdefault(source_event_id, []).append(notice_id)

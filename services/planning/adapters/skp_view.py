@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from services.planning.adapters.tables import rhk_link, skp_view
 from services.planning.domain.skp import Skp
+from shared.storage.in_values import in_values
 from shared.storage.read_models import find_row, search_rows
 from shared.storage.upsert import upsert as upsert_row
 
@@ -77,7 +78,7 @@ def statuses(session: Session, tenant: str, period_year: int, nips: list[str]) -
     if not nips:
         return {}
     query = select(skp_view.c.nip, skp_view.c.skp_id, skp_view.c.status, skp_view.c.pending_amendment).where(
-        skp_view.c.tenant == tenant, skp_view.c.period_year == period_year, skp_view.c.nip.in_(nips)
+        skp_view.c.tenant == tenant, skp_view.c.period_year == period_year, in_values(session, skp_view.c.nip, nips)
     )
     return {row.nip: dict(row._mapping) for row in session.execute(query)}
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from services.rewards.adapters.tables import employees, iki_aspects
 from services.rewards.domain.follow_up import EmployeeRecord
 from shared.storage import session_cache
+from shared.storage.in_values import in_values
 from shared.storage.read_models import find_row
 from shared.storage.upsert import upsert
 
@@ -27,7 +28,7 @@ def upsert_employee(session: Session, tenant: str, record: dict[str, Any]) -> No
 def prime(session: Session, tenant: str, nips: set[str]) -> None:
     """Read many employees in one query (a consumer batch)."""
     found: dict[tuple[str, str], Any] = {(tenant, nip): None for nip in nips}
-    query = select(employees).where(employees.c.tenant == tenant, employees.c.nip.in_(nips))
+    query = select(employees).where(employees.c.tenant == tenant, in_values(session, employees.c.nip, nips))
     found.update({(tenant, r["nip"]): dict(r) for r in session.execute(query).mappings()})
     session_cache.prime(session, "employee", found)
 
@@ -90,5 +91,7 @@ def _read_aspects(session: Session, tenant: str, iki_ids: set[str]) -> dict[str,
     if not iki_ids:
         return {}
     t = iki_aspects
-    rows = session.execute(select(t.c.iki_id, t.c.aspect).where(t.c.tenant == tenant, t.c.iki_id.in_(iki_ids)))
+    rows = session.execute(
+        select(t.c.iki_id, t.c.aspect).where(t.c.tenant == tenant, in_values(session, t.c.iki_id, iki_ids))
+    )
     return {row.iki_id: row.aspect for row in rows}

@@ -9,6 +9,7 @@ from services.rewards.adapters.tables import evaluation_history
 from services.rewards.domain.decisions import ANNUAL, EvaluationResult
 from shared.contracts.vocabulary import Predikat
 from shared.storage import deferred_writes, session_cache
+from shared.storage.in_values import in_values
 
 
 def record(session: Session, tenant: str, evaluation: EvaluationResult) -> None:
@@ -45,7 +46,7 @@ def prime_annual(session: Session, tenant: str, nips: set[str], years: set[int])
     """Read the annual predikat of many employees and years in one query (a consumer batch)."""
     t = evaluation_history
     query = select(t.c.nip, t.c.period_year, t.c.predikat).where(
-        t.c.tenant == tenant, t.c.nip.in_(nips), t.c.period_year.in_(years), t.c.period == ANNUAL
+        t.c.tenant == tenant, in_values(session, t.c.nip, nips), t.c.period_year.in_(years), t.c.period == ANNUAL
     )
     found: dict[tuple[str, str, int], str | None] = {(tenant, nip, year): None for nip in nips for year in years}
     found.update({(tenant, r.nip, r.period_year): r.predikat for r in session.execute(query)})

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from services.rewards.adapters.tables import period_ledger
 from shared.storage import deferred_writes, session_cache
+from shared.storage.in_values import in_values
 from shared.storage.read_models import find_row
 
 
@@ -24,7 +25,7 @@ def find(session: Session, tenant: str, nip: str, period_year: int) -> dict[str,
 def prime(session: Session, tenant: str, nips: set[str], years: set[int]) -> None:
     """Read the entries of many employees and years in one query (a consumer batch)."""
     t = period_ledger
-    query = select(t).where(t.c.tenant == tenant, t.c.nip.in_(nips), t.c.period_year.in_(years))
+    query = select(t).where(t.c.tenant == tenant, in_values(session, t.c.nip, nips), t.c.period_year.in_(years))
     entries: dict[tuple[str, str, int], Any] = {(tenant, nip, year): None for nip in nips for year in years}
     entries.update({(tenant, r["nip"], r["period_year"]): dict(r) for r in session.execute(query).mappings()})
     session_cache.prime(session, "ledger", entries)
