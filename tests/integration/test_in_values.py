@@ -26,7 +26,13 @@ rows_table = Table(
     Column("big", BigInteger, nullable=False),
 )
 ROWS = [
-    {"id": n, "tenant": "palembang" if n % 3 else "tangsel", "key": f"k{n:04d}", "year": 2024 + n % 3, "big": 10**12 + n}
+    {
+        "id": n,
+        "tenant": "palembang" if n % 3 else "tangsel",
+        "key": f"k{n:04d}",
+        "year": 2024 + n % 3,
+        "big": 10**12 + n,
+    }
     for n in range(1, 601)
 ]
 
