@@ -8,10 +8,12 @@ import time
 import uuid
 from typing import Any
 
-from kafka import KafkaConsumer, KafkaProducer
+from kafka import KafkaConsumer
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.record import _crc32c, util
 from sqlalchemy import create_engine, text
+
+from shared.messaging.kafka import create_producer
 
 
 def kafka_round_trip(bootstrap: str, messages: int, size: int, partitions: int) -> dict[str, Any]:
@@ -20,7 +22,9 @@ def kafka_round_trip(bootstrap: str, messages: int, size: int, partitions: int) 
     admin.create_topics([NewTopic(topic, partitions, 1)])
     admin.close()
     payload = (b'{"x":"' + b"a" * max(1, size - 8) + b'"}')[:size]
-    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
+    # The services' producer settings (acks=all, idempotence, their record-batch size): the floor of
+    # the same client doing the same sends, not of a differently tuned one.
+    producer = create_producer(bootstrap, client_id="bench-raw")
     started = time.perf_counter()
     for n in range(messages):
         producer.send(topic, key=str(n).encode(), value=payload)

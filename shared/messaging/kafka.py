@@ -12,7 +12,13 @@ from kafka.errors import TopicAlreadyExistsError
 log = logging.getLogger(__name__)
 
 
-def create_producer(bootstrap_servers: str, client_id: str) -> KafkaProducer:
+# 256 KiB record batches instead of kafka-python's 16 KiB: the relay sends up to 500 events of
+# ~1 KB at once, and each full batch cost a sender wake-up and a produce request of its own —
+# about 75 -> 40 µs of producer CPU per event (`python -m bench.producer_batch`).
+PRODUCER_BATCH_BYTES = 256 * 1024
+
+
+def create_producer(bootstrap_servers: str, client_id: str, batch_size: int = PRODUCER_BATCH_BYTES) -> KafkaProducer:
     # acks=all + idempotence: a retried send is never written twice and never reordered per key.
     return KafkaProducer(
         bootstrap_servers=bootstrap_servers,
@@ -21,6 +27,7 @@ def create_producer(bootstrap_servers: str, client_id: str) -> KafkaProducer:
         enable_idempotence=True,
         max_in_flight_requests_per_connection=5,
         linger_ms=5,
+        batch_size=batch_size,
         retries=2147483647,
         delivery_timeout_ms=120_000,
         request_timeout_ms=30_000,
