@@ -16,6 +16,8 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from shared import json_codec
+
 
 class InvalidEvent(ValueError):
     """A message that is not a valid event: bad JSON, a broken envelope or payload."""
@@ -113,7 +115,7 @@ class Envelope:
         return data
 
     def to_json(self) -> bytes:
-        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False).encode()
+        return json_codec.dumps_bytes(self.to_dict())
 
     @classmethod
     def from_dict(cls, data: Any) -> Envelope:
@@ -131,8 +133,8 @@ class Envelope:
         if raw is None:
             raise InvalidEvent("message has no value")
         try:
-            data = json.loads(raw)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            data = json_codec.loads(raw)
+        except json_codec.JSONDecodeError as exc:
             raise InvalidEvent(f"message value is not valid JSON ({exc})") from exc
         return cls.from_dict(data)
 

@@ -9,8 +9,12 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from shared import json_codec
+
 
 def create_db_engine(url: str, **kwargs: Any) -> Engine:
+    # JSON columns (event data, plans, breakdowns) written and read with orjson: see json_codec.
+    kwargs = {"json_serializer": json_codec.dumps, "json_deserializer": json_codec.loads, **kwargs}
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":

@@ -87,6 +87,9 @@ def test_a_redelivered_event_is_processed_once(store) -> None:
     ("value", "reason"),
     [
         (b"{broken", "not valid JSON"),
+        (b'{"payload": NaN}', "not valid JSON"),  # NaN and Infinity are not JSON
+        (b'{"event_type": "plan.returned\xff"}', "not valid JSON"),  # not UTF-8
+        (b'{"event_type": "\\ud800"}', "not valid JSON"),  # a lone surrogate: no text can hold it
         (json.dumps({"event_type": "plan.returned"}).encode(), "envelope is invalid"),
         (None, "no value"),
     ],
