@@ -61,6 +61,21 @@ def table(results: dict) -> str:
             )
             + ".",
         ]
+    repeated = {c: f for c, f in results.get("medians", {}).items() if f["runs"] > 1}
+    if repeated:
+        lines += [
+            "",
+            "| configuration | closes | wall s, median (range) | drained s | evaluations done s "
+            "| of raw baseline | machine busy CPU s |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for config, f in repeated.items():
+            lines.append(
+                f"| {config} | {f['runs']} | {f['wall_s']} ({f['wall_s_range'][0]}–{f['wall_s_range'][1]}) "
+                f"| {f['drained_s']} | {f['evaluations_done_s']} | {f.get('fraction_of_baseline', '—')} "
+                f"| {f['machine_busy_cpu_s']} |"
+            )
+        lines.append("")
     for key, value in results.get("scaling", {}).items():
         lines.append(f"Scaling ({key}): {value}")
     if "warm_up" in results:

@@ -168,16 +168,23 @@ def rows_written(before: dict[str, dict[str, Any]], after: dict[str, dict[str, A
 def raw_baseline(
     bootstrap: str, dbs: infra.Databases, stamp: str, partitions: int, runs: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    """Bare kafka-python and bare inserts for the fastest run's work: its messages through the broker,
-    and the rows it wrote into PostgreSQL (counted from pg_stat_database, of the size it wrote);
-    also, as before that count existed, as many rows as messages, of the messages' size."""
+    """Bare kafka-python and bare inserts for the fastest run's work: the messages it produced (its
+    outbox rows) through the broker and those its services consumed read back, and the rows it wrote
+    into PostgreSQL (counted from pg_stat_database, of the size it wrote); also, as before that
+    count existed, as many rows as messages consumed, of the messages' size."""
     best = min(runs, key=lambda r: r["wall_s"])
     messages = sum(best["events_consumed"].values())
+    produced = max(
+        messages, sum(t.get("outbox", {}).get("inserted", 0) for t in best["rows_written"]["per_table"].values())
+    )
     size = best["mean_message_bytes"]
     rows = best["rows_written"]["total"]
     row_bytes = max(64, min(size, best["rows_written"]["mean_bytes_inserted"]))
-    log(f"raw baseline: {messages} messages of {size} bytes, {rows} rows of {row_bytes} bytes (and {messages} rows)")
-    raw_kafka = baseline.kafka_round_trip(bootstrap, messages, size, partitions)
+    log(
+        f"raw baseline: {produced} messages of {size} bytes produced, {messages} consumed; "
+        f"{rows} rows of {row_bytes} bytes (and {messages} rows)"
+    )
+    raw_kafka = baseline.kafka_round_trip(bootstrap, produced, size, partitions, consumed=messages)
     raw_db = baseline.postgres_rows(dbs.create(f"bench_{stamp.lower()}_raw"), rows, row_bytes)
     raw_db_messages = baseline.postgres_rows(dbs.create(f"bench_{stamp.lower()}_raw2"), messages, size)
     kafka_s = raw_kafka["produce_s"] + raw_kafka["consume_s"]
@@ -185,11 +192,52 @@ def raw_baseline(
         "kafka": raw_kafka,
         "postgres": raw_db,
         "messages_per_s": round(messages / (kafka_s + raw_db["write_s"]), 1),
-        "definition": "messages / (produce + consume + writing the run's rows), each stage alone, no business logic",
+        "definition": "messages consumed / (producing the run's messages + consuming those it consumed + writing "
+        "the run's rows), each stage alone, no business logic",
         "rows_as_messages": {
             "postgres": raw_db_messages,
             "messages_per_s": round(messages / (kafka_s + raw_db_messages["write_s"]), 1),
         },
+    }
+
+
+MEDIAN_KEYS = ("wall_s", "drained_s", "evaluations_done_s", "fraction_of_baseline", "machine_busy_cpu_s")
+
+
+def medians(runs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per configuration: how many runs, and the median and range of its headline figures."""
+    by_config: dict[str, list[dict[str, Any]]] = {}
+    for run in runs:
+        by_config.setdefault(run["config"], []).append(run)
+    summary: dict[str, dict[str, Any]] = {}
+    for config, theirs in by_config.items():
+        figures: dict[str, Any] = {"runs": len(theirs)}
+        for key in MEDIAN_KEYS:
+            values = [r[key] for r in theirs if r.get(key) is not None]
+            if values:
+                figures[key] = round(statistics.median(values), 3)
+                figures[f"{key}_range"] = [min(values), max(values)]
+        rates = [r["events_per_s_active"]["evaluation"] for r in theirs]
+        figures["evaluation_events_per_s_active"] = round(statistics.median(rates), 1)
+        summary[config] = figures
+    return summary
+
+
+def scaling(runs: list[dict[str, Any]], batch: int, one: int, most: int) -> dict[str, Any]:
+    """1 against N evaluation copies: the ratio of the median walls (above 1: N was faster), and the
+    ratio within each repetition (runs of the same repetition ran next to each other)."""
+    mine = [r for r in runs if r["consumer_batch_size"] == batch]
+    walls = {n: [r["wall_s"] for r in mine if r["evaluation_workers"] == n] for n in (one, most)}
+    rates = {
+        n: [r["events_per_s_active"]["evaluation"] for r in mine if r["evaluation_workers"] == n] for n in (one, most)
+    }
+    return {
+        "workers": [one, most],
+        "wall_ratio_1_over_n": round(statistics.median(walls[one]) / statistics.median(walls[most]), 2),
+        "wall_ratio_1_over_n_each": [round(a / b, 2) for a, b in zip(walls[one], walls[most], strict=False)],
+        "evaluation_rate_ratio_n_over_1": round(
+            statistics.median(rates[most]) / max(0.1, statistics.median(rates[one])), 2
+        ),
     }
 
 
@@ -203,7 +251,7 @@ def year_end(
     token: str,
     year: int,
 ) -> dict[str, Any]:
-    suffix = label.replace(" ", "_").replace(",", "")
+    suffix = label.replace(" ", "_").replace(",", "").replace("#", "r")
     urls = {s: dbs.create(f"{loaded[s]}_{suffix}"[:63], template=loaded[s]) for s in SERVICES}
     system = infra.System(
         args.bootstrap,
@@ -348,8 +396,16 @@ def main(argv: list[str] | None = None) -> int:
         help="skip the discarded warm-up close before the measured runs (the first run after the broker "
         "starts cost it 6-8 more CPU seconds than the same run later, whichever worker count came first)",
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="closes per configuration, interleaved; medians are reported (one close varies by ±15%% here)",
+    )
     parser.add_argument("--seed", type=int, default=8)
     args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
     # SIGTERM (a timeout, an operator) unwinds like Ctrl-C, so the services and the broker are stopped.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
@@ -380,10 +436,15 @@ def main(argv: list[str] | None = None) -> int:
             warm_up = year_end(args, names, dbs, "warm-up", workers[0], batches[0], token, city.year)
             results["warm_up"] = {k: v for k, v in warm_up.items() if k != "samples"}
         runs = []
-        for batch in batches:
-            for count in workers:
-                label = f"batch {batch}, {count} worker{'s' if count > 1 else ''}"
-                runs.append(year_end(args, names, dbs, label, count, batch, token, city.year))
+        configs = [(batch, count) for batch in batches for count in workers]
+        for repetition in range(args.repeat):
+            # Every other repetition in reverse: drift over the session and the position of a run
+            # (the first after the warm-up, the last) weigh on every configuration alike.
+            for batch, count in configs if repetition % 2 == 0 else configs[::-1]:
+                config = f"batch {batch}, {count} worker{'s' if count > 1 else ''}"
+                label = config if args.repeat == 1 else f"{config} #{repetition + 1}"
+                run = year_end(args, names, dbs, label, count, batch, token, city.year)
+                runs.append({"config": config, **run})
         results["runs"] = runs
         if not args.no_baseline:
             results["baseline"] = raw_baseline(bootstrap, dbs, stamp, args.partitions, runs)
@@ -393,18 +454,10 @@ def main(argv: list[str] | None = None) -> int:
                 run["fraction_of_baseline_rows_as_messages"] = round(
                     ours / results["baseline"]["rows_as_messages"]["messages_per_s"], 3
                 )
+        results["medians"] = medians(runs)
         if len(workers) > 1:
             for batch in batches:
-                by_workers = {r["evaluation_workers"]: r for r in runs if r["consumer_batch_size"] == batch}
-                one, most = by_workers[min(workers)], by_workers[max(workers)]
-                results.setdefault("scaling", {})[f"batch {batch}"] = {
-                    "workers": [min(workers), max(workers)],
-                    "wall_ratio_1_over_n": round(one["wall_s"] / most["wall_s"], 2),
-                    "evaluation_rate_ratio_n_over_1": round(
-                        most["events_per_s_active"]["evaluation"] / max(0.1, one["events_per_s_active"]["evaluation"]),
-                        2,
-                    ),
-                }
+                results.setdefault("scaling", {})[f"batch {batch}"] = scaling(runs, batch, min(workers), max(workers))
         if not args.keep_databases:
             for s in SERVICES if not args.loaded else ():  # reused databases stay for the next run
                 dbs.drop(names[s])
@@ -438,6 +491,9 @@ def print_summary(results: dict[str, Any]) -> None:
     if "baseline" in results:
         b = results["baseline"]
         print(f"raw baseline: {b['messages_per_s']} msg/s ({b['kafka']}, {b['postgres']})")
+    for config, figures in results.get("medians", {}).items():
+        if figures["runs"] > 1:
+            print(f"median of {figures['runs']} closes, {config}: {figures}")
     for key, value in results.get("scaling", {}).items():
         print(f"scaling ({key}): {value}")
     print(f"load average at the end: {results['load_average_end']}")

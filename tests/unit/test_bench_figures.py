@@ -1,0 +1,45 @@
+"""The year-end benchmark's summary figures: medians per configuration and the 1-vs-N ratio."""
+
+from __future__ import annotations
+
+from bench.year_end import medians, scaling
+
+
+def run(config_workers: int, wall: float, rate: float, *, batch: int = 200) -> dict:
+    return {
+        "config": f"batch {batch}, {config_workers} workers",
+        "consumer_batch_size": batch,
+        "evaluation_workers": config_workers,
+        "wall_s": wall,
+        "drained_s": wall + 1,
+        "evaluations_done_s": wall / 2,
+        "machine_busy_cpu_s": wall * 2,
+        "events_per_s_active": {"evaluation": rate},
+    }
+
+
+# Interleaved as the benchmark runs them: 1, 4 | 4, 1 | 1, 4
+RUNS = [
+    run(1, 50.0, 250),
+    run(4, 60.0, 500),
+    run(4, 48.0, 480),
+    run(1, 52.0, 260),
+    run(1, 70.0, 200),
+    run(4, 49.0, 510),
+]
+
+
+def test_medians_per_configuration_with_their_range() -> None:
+    figures = medians(RUNS)
+    assert figures["batch 200, 1 workers"]["runs"] == 3
+    assert figures["batch 200, 1 workers"]["wall_s"] == 52.0  # not the mean (57.3): one slow close does not count
+    assert figures["batch 200, 1 workers"]["wall_s_range"] == [50.0, 70.0]
+    assert figures["batch 200, 4 workers"]["wall_s"] == 49.0
+    assert figures["batch 200, 4 workers"]["evaluation_events_per_s_active"] == 500
+
+
+def test_scaling_compares_medians_and_lists_each_repetition() -> None:
+    ratio = scaling(RUNS, 200, 1, 4)
+    assert ratio["wall_ratio_1_over_n"] == round(52.0 / 49.0, 2)
+    assert ratio["wall_ratio_1_over_n_each"] == [round(50 / 60, 2), round(52 / 48, 2), round(70 / 49, 2)]
+    assert ratio["evaluation_rate_ratio_n_over_1"] == 2.0
