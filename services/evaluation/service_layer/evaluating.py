@@ -72,7 +72,7 @@ def gather_inputs(uow: UnitOfWork, tenant: str, plan: dict[str, Any], period: st
                 "message": f"Atasan {plan['atasan_nip']} belum memberi penilaian perilaku kerja.",
             }
         )
-    realisasi = plan_projection.realisasi_by_iki(plan_projection.realisasi_rows(session, plan["skp_id"]))
+    realisasi = plan_projection.realisasi_values(session, plan["skp_id"])
     missing = [
         iki["iki_id"]
         for item in plan["rhk"]
