@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
@@ -55,17 +56,49 @@ def create_consumer(
     return consumer
 
 
-def ensure_topics(bootstrap_servers: str, topics: Iterable[str], partitions: int, replication_factor: int = 1) -> None:
-    """Create the topics that do not exist yet (idempotent; safe in several processes at once)."""
+def ensure_topics(
+    bootstrap_servers: str,
+    topics: Iterable[str],
+    partitions: int,
+    replication_factor: int = 1,
+    visible_within_s: float = 30.0,
+) -> None:
+    """Create the topics that do not exist yet (idempotent; safe in several processes at once), then
+    wait until the broker's metadata lists every one of them with a leader for each partition."""
+    wanted = sorted(set(topics))
     admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="kinerja-topic-provisioner")
     try:
         existing = set(admin.list_topics())
-        missing = [t for t in sorted(set(topics)) if t not in existing]
-        for topic in missing:
+        for topic in (t for t in wanted if t not in existing):
             try:
                 admin.create_topics([NewTopic(topic, partitions, replication_factor)])
                 log.info("created topic %s with %d partitions", topic, partitions)
             except TopicAlreadyExistsError:
                 pass
+        wait_until_visible(admin, wanted, visible_within_s)
     finally:
         admin.close()
+
+
+def wait_until_visible(admin: KafkaAdminClient, topics: list[str], timeout_s: float, every_s: float = 0.2) -> None:
+    """Return once the metadata lists each topic with a leader for every partition.
+
+    A topic is in the broker's metadata a moment after CreateTopics returns. A consumer that joins
+    its group in that moment is assigned none of the topic's partitions ("No partition metadata"),
+    and kafka-python 3.0.12 was seen (once, in a benchmark close) to stay so for minutes — out of
+    its group, polling an empty assignment at full CPU — instead of rejoining once the topic
+    appeared. So a worker subscribes only after this.
+    Raises TimeoutError naming the topics still missing."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        missing = [t["name"] for t in admin.describe_topics(topics) if not _has_leaders(t)]
+        if not missing:
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"topics not in the broker's metadata after {timeout_s:.0f} s: {missing}")
+        time.sleep(every_s)
+
+
+def _has_leaders(topic: dict) -> bool:
+    parts = topic.get("partitions") or []
+    return topic.get("error_code", 0) == 0 and bool(parts) and all(p.get("leader_id", -1) >= 0 for p in parts)
