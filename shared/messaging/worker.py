@@ -33,7 +33,7 @@ class Worker:
         consumer: IdempotentConsumer | None,
         consumed_topics: Iterable[str],
         produced_topics: Iterable[str],
-        relay_idle_s: float = 0.1,
+        relay_retry_s: float = 0.1,
     ) -> None:
         self.settings = settings
         self.relay = relay
@@ -42,7 +42,7 @@ class Worker:
         self.consumed_topics = sorted(set(consumed_topics))
         self.produced_topics = sorted(set(produced_topics))
         self.stop_event = threading.Event()
-        self._relay_idle_s = relay_idle_s
+        self._relay_retry_s = relay_retry_s
         self.ready = threading.Event()  # topics provisioned and the loops started (the worker's /readyz)
         self.metrics_server = MetricsServer(settings.metrics_port, ready=self.ready.is_set, service=settings.service)
         self._outbox_observed_at = 0.0
@@ -62,18 +62,22 @@ class Worker:
         return False
 
     def _relay_loop(self) -> None:
-        backoff = self._relay_idle_s
-        while not self.stop_event.is_set():
-            try:
-                sent = self.relay.publish_pending()
-                backoff = self._relay_idle_s
-            except Exception as exc:  # noqa: BLE001 - broker or database away: back off, keep going
-                log.error("outbox relay failed, retrying in %.1fs: %s", backoff, exc)
-                sent = 0
-                backoff = min(backoff * 2, 30.0)
-            self._observe_outbox()
-            if sent == 0:
-                self.stop_event.wait(backoff)
+        backoff = self._relay_retry_s
+        try:
+            while not self.stop_event.is_set():
+                try:
+                    sent = self.relay.publish_pending()
+                    backoff = self._relay_retry_s
+                except Exception as exc:  # noqa: BLE001 - broker or database away: back off, keep going
+                    log.error("outbox relay failed, retrying in %.1fs: %s", backoff, exc)
+                    self.stop_event.wait(backoff)
+                    backoff = min(backoff * 2, 30.0)
+                    continue
+                self._observe_outbox()
+                if sent == 0:
+                    self.relay.wait_for_rows()  # a commit's notification, or at most a second
+        finally:
+            self.relay.close()
 
     def _observe_outbox(self, every_s: float = 5.0) -> None:
         now = time.monotonic()

@@ -6,10 +6,15 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, insert, text
 from sqlalchemy.orm import Session
 
 from shared.events import Envelope, EventCatalog
+
+# PostgreSQL channel the relay listens on; NOTIFY is delivered only when the transaction commits.
+CHANNEL = "kinerja_outbox"
+_NOTIFY = text(f"NOTIFY {CHANNEL}")
+_NOTIFIED_KEY = "kinerja.outbox.notified"
 
 
 class Outbox:
@@ -37,6 +42,7 @@ class Outbox:
         rows, self._deferred = self._deferred or [], None
         if rows:
             self._session.execute(insert(self._table), rows)
+            self._notify()
 
     def add(self, envelope: Envelope) -> Envelope:
         """Validate the event against the contract and queue it; it is sent only if we commit."""
@@ -63,4 +69,14 @@ class Outbox:
             self._deferred.extend(rows)
         else:
             self._session.execute(insert(self._table), rows)
+            self._notify()
         return prepared
+
+    def _notify(self) -> None:
+        """Wake the relays (PostgreSQL) when this transaction commits, once per transaction: they
+        wait on the channel instead of polling the table many times a second."""
+        session, transaction = self._session, self._session.get_transaction()
+        if session.get_bind().dialect.name != "postgresql" or session.info.get(_NOTIFIED_KEY) is transaction:
+            return
+        self._session.execute(_NOTIFY)
+        self._session.info[_NOTIFIED_KEY] = transaction

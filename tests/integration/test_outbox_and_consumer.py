@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pytest
 from kafka import KafkaProducer
-from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, func, insert, select
+from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, event, func, insert, select
 
 from shared.aggregate import DomainEvent
 from shared.contracts.planning import PlanReturnedV1
@@ -268,3 +268,63 @@ def test_concurrent_appends_to_the_same_version_conflict_on_postgres(service) ->
         t.join(30)
     assert sorted(results) == ["conflict", "ok"]
     assert service.count(service.tables.event_store) == 1
+
+
+# --- the relay waits for a commit's notification instead of polling ------------------------------
+
+
+def _waited(relay: OutboxRelay, timeout_s: float) -> float:
+    started = time.monotonic()
+    relay.wait_for_rows(timeout_s)
+    return time.monotonic() - started
+
+
+def test_a_commit_with_outbox_rows_wakes_the_waiting_relay(service, producer) -> None:
+    relay = OutboxRelay(service.engine, service.tables.outbox, producer, lock_name="t")
+    try:
+        _waited(relay, 0.1)  # listening from here on
+
+        def commit_later() -> None:
+            time.sleep(0.5)
+            with service.uow() as uow:
+                publish(uow, NIP_A, "wakes the relay")
+                uow.commit()
+
+        writer = threading.Thread(target=commit_later)
+        writer.start()
+        waited = _waited(relay, 20.0)
+        writer.join()
+        assert 0.4 < waited < 10.0  # woken by the commit, not by the timeout
+        assert relay.publish_pending() == 1
+    finally:
+        relay.close()
+
+
+def test_a_rolled_back_transaction_wakes_no_relay(service, producer) -> None:
+    relay = OutboxRelay(service.engine, service.tables.outbox, producer, lock_name="t")
+    try:
+        _waited(relay, 0.1)
+        with service.uow() as uow:
+            publish(uow, NIP_A, "never committed")  # rolled back on exit
+        assert _waited(relay, 1.5) >= 1.4
+        assert relay.publish_pending() == 0
+    finally:
+        relay.close()
+
+
+def test_one_notification_per_transaction_however_many_events(service) -> None:
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    event.listen(service.engine, "before_cursor_execute", record)
+    try:
+        with service.uow() as uow:
+            for n in range(3):
+                publish(uow, NIP_A, f"event {n}")
+            uow.commit()
+    finally:
+        event.remove(service.engine, "before_cursor_execute", record)
+    assert sum(s.startswith("NOTIFY") for s in statements) == 1
+    assert sum(s.startswith("INSERT INTO outbox") for s in statements) == 3
