@@ -455,9 +455,10 @@ def main(argv: list[str] | None = None) -> int:
                     ours / results["baseline"]["rows_as_messages"]["messages_per_s"], 3
                 )
         results["medians"] = medians(runs)
-        if len(workers) > 1:
-            for batch in batches:
-                results.setdefault("scaling", {})[f"batch {batch}"] = scaling(runs, batch, min(workers), max(workers))
+        for batch in batches:
+            for count in sorted(set(workers))[1:]:  # each N against the fewest copies
+                key = f"batch {batch}, {min(workers)} vs {count}"
+                results.setdefault("scaling", {})[key] = scaling(runs, batch, min(workers), count)
         if not args.keep_databases:
             for s in SERVICES if not args.loaded else ():  # reused databases stay for the next run
                 dbs.drop(names[s])
