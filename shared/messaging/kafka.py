@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 # 256 KiB record batches instead of kafka-python's 16 KiB: the relay sends up to 500 events of
 # ~1 KB at once, and each full batch cost a sender wake-up and a produce request of its own —
-# about 75 -> 40 µs of producer CPU per event (`python -m bench.producer_batch`).
+# 100 -> 48 µs of producer CPU per event on the development machine (`python -m bench.producer_batch`).
 PRODUCER_BATCH_BYTES = 256 * 1024
 
 
