@@ -10,6 +10,7 @@ from sqlalchemy import Table, insert, text
 from sqlalchemy.orm import Session
 
 from shared.events import Envelope, EventCatalog
+from shared.storage.database import is_postgres
 
 # PostgreSQL channel the relay listens on; NOTIFY is delivered only when the transaction commits.
 CHANNEL = "kinerja_outbox"
@@ -41,8 +42,7 @@ class Outbox:
         """Insert the deferred rows (in the order they were added: ids ascend) and stop deferring."""
         rows, self._deferred = self._deferred or [], None
         if rows:
-            self._session.execute(insert(self._table), rows)
-            self._notify()
+            self._insert(rows)
 
     def add(self, envelope: Envelope) -> Envelope:
         """Validate the event against the contract and queue it; it is sent only if we commit."""
@@ -68,15 +68,15 @@ class Outbox:
         if self._deferred is not None:
             self._deferred.extend(rows)
         else:
-            self._session.execute(insert(self._table), rows)
-            self._notify()
+            self._insert(rows)
         return prepared
 
-    def _notify(self) -> None:
-        """Wake the relays (PostgreSQL) when this transaction commits, once per transaction: they
-        wait on the channel instead of polling the table many times a second."""
-        session, transaction = self._session, self._session.get_transaction()
-        if session.get_bind().dialect.name != "postgresql" or session.info.get(_NOTIFIED_KEY) is transaction:
-            return
-        self._session.execute(_NOTIFY)
-        self._session.info[_NOTIFIED_KEY] = transaction
+    def _insert(self, rows: list[dict[str, Any]]) -> None:
+        """Insert the rows and, on PostgreSQL, wake the relays when this transaction commits — once
+        per transaction: they wait on the channel instead of polling the table."""
+        session = self._session
+        session.execute(insert(self._table), rows)
+        transaction = session.get_transaction()
+        if is_postgres(session.get_bind()) and session.info.get(_NOTIFIED_KEY) is not transaction:
+            session.execute(_NOTIFY)
+            session.info[_NOTIFIED_KEY] = transaction

@@ -41,6 +41,10 @@ def _ikm_query(tenant: str, period_year: int, period: str | None) -> Select:
     return query
 
 
+def _complaints_query(tenant: str, period_year: int) -> Select:
+    return select(complaints).where(complaints.c.tenant == tenant, complaints.c.period_year == period_year)
+
+
 def ikm_tally(session: Session, tenant: str, unit_ids: set[str], period_year: int, period: str | None) -> IkmTally:
     """All batches of the units for the year (period None or 'annual': every period of the year)."""
 
@@ -69,11 +73,8 @@ def prime_public_input(session: Session, tenant: str, unit_ids: set[str], period
     complaints_wanted = _uncached(session, unit_ids, lambda unit_id: _complaints_key(tenant, {unit_id}, period_year))
     if complaints_wanted:
         rows: dict[str, list[dict[str, Any]]] = {unit_id: [] for unit_id in complaints_wanted}
-        query = select(complaints).where(
-            complaints.c.tenant == tenant,
-            complaints.c.period_year == period_year,
-            in_values(session, complaints.c.unit_id, complaints_wanted),
-        )
+        in_batch = in_values(session, complaints.c.unit_id, complaints_wanted)
+        query = _complaints_query(tenant, period_year).where(in_batch)
         for row in session.execute(query).mappings():
             rows[row["unit_id"]].append(dict(row))
         session_cache.prime(
@@ -101,9 +102,7 @@ def complaint_rows(
     """Complaints received in the year, or in the quarter for Q1–Q4 (by the month of receipt)."""
 
     def load() -> list[dict[str, Any]]:
-        query = select(complaints).where(
-            complaints.c.tenant == tenant, complaints.c.unit_id.in_(unit_ids), complaints.c.period_year == period_year
-        )
+        query = _complaints_query(tenant, period_year).where(complaints.c.unit_id.in_(unit_ids))
         return [dict(row) for row in session.execute(query).mappings()]
 
     rows = session_cache.cached(session, PUBLIC_INPUT, _complaints_key(tenant, unit_ids, period_year), load)
