@@ -127,6 +127,12 @@ def cpu_seconds(root: psutil.Process, tree: list[psutil.Process]) -> float:
     return sum(sum(p.cpu_times()[:2]) for p in tree) + reaped.children_user + reaped.children_system
 
 
+def context_switches(tree: list[psutil.Process]) -> list[int]:
+    """[voluntary, involuntary] context switches of a process tree's live members."""
+    counts = [p.num_ctx_switches() for p in tree]
+    return [sum(c.voluntary for c in counts), sum(c.involuntary for c in counts)]
+
+
 @dataclass
 class Monitor:
     """A thread sampling every `interval_s` until stopped; `samples` is the time series."""
@@ -159,13 +165,17 @@ class Monitor:
         with contextlib.suppress(Exception):
             sample["lag"], committed = self._lag.sample()
             sample["consumed"] = {group.removeprefix("kinerja-"): n for group, n in committed.items()}
-        rss, cpu = {}, {}
+        rss, cpu, switches = {}, {}, {}
         for name, process in self.processes.items():
             with contextlib.suppress(Exception):
                 tree = [process, *process.children(recursive=True)]
                 rss[name] = round(sum(p.memory_info().rss for p in tree) / 2**20, 1)
                 cpu[name] = round(cpu_seconds(process, tree), 2)
+                switches[name] = context_switches(tree)
         sample["rss_mb"] = rss
+        # Context switches so far per process tree, [voluntary, involuntary]: involuntary ones are
+        # the scheduler taking the CPU away — what more copies than cores cost beyond their work.
+        sample["ctx_switches"] = switches
         # CPU seconds (user + system) so far: per process tree, and the whole machine's busy time
         # (PostgreSQL and the broker included), to see where a 2-core machine's time goes.
         sample["cpu_s"] = cpu
@@ -176,6 +186,7 @@ class Monitor:
         sample["server_cpu_s"] = servers
         machine = psutil.cpu_times()
         sample["machine_busy_cpu_s"] = round(sum(machine) - machine.idle - getattr(machine, "iowait", 0), 2)
+        sample["machine_ctx_switches"] = psutil.cpu_stats().ctx_switches
         return sample
 
     def latest(self) -> dict[str, Any]:

@@ -345,6 +345,11 @@ def year_end(
             for name in final.get("server_cpu_s", {})
         },
         "machine_busy_cpu_s": round(final["machine_busy_cpu_s"] - first["machine_busy_cpu_s"], 1),
+        "ctx_switches": {
+            name: [now - before for now, before in zip(counts, first["ctx_switches"].get(name, [0, 0]), strict=True)]
+            for name, counts in final.get("ctx_switches", {}).items()
+        },
+        "machine_ctx_switches": final.get("machine_ctx_switches", 0) - first.get("machine_ctx_switches", 0),
         "rows_written": writes,
         "max_lag": {
             g: max((sum(s.get("lag", {}).get(g, {}).values()) for s in samples), default=0) for g in monitor.GROUPS
@@ -487,7 +492,9 @@ def print_summary(results: dict[str, Any]) -> None:
             f"fraction of raw baseline {run.get('fraction_of_baseline')} "
             f"(with as many rows as messages: {run.get('fraction_of_baseline_rows_as_messages')}); "
             f"rows written {run['rows_written']['total']}; peak RSS MB {run['peak_rss_mb']}; "
-            f"CPU s {run['cpu_s']}, servers {run['server_cpu_s']}, of {run['machine_busy_cpu_s']} busy on the machine"
+            f"CPU s {run['cpu_s']}, servers {run['server_cpu_s']}, of {run['machine_busy_cpu_s']} busy on the machine; "
+            f"context switches [voluntary, involuntary] {run.get('ctx_switches')}, "
+            f"{run.get('machine_ctx_switches')} on the machine"
         )
     if "baseline" in results:
         b = results["baseline"]
