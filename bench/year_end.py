@@ -33,7 +33,6 @@ from bench import city as gen
 from deploy.local.stack import SERVICES
 from shared.auth import TokenService
 from shared.config import Settings
-from shared.cpu_policy import POLICIES
 
 ADMIN_NIP = "196805101994031002"
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -261,7 +260,7 @@ def year_end(
         args.partitions,
         evaluation_workers=workers,
         extra_worker_nice=args.extra_worker_nice,
-        env={"CONSUMER_BATCH_SIZE": str(batch), "WORKER_CPU_POLICY": args.worker_cpu_policy},
+        env={"CONSUMER_BATCH_SIZE": str(batch)},
     )
     lag = monitor.Lag(args.bootstrap)
     try:
@@ -320,7 +319,6 @@ def year_end(
         "evaluation_workers": workers,
         "extra_worker_nice": args.extra_worker_nice if workers > 1 else None,
         "consumer_batch_size": batch,
-        "worker_cpu_policy": args.worker_cpu_policy,
         "partitions": args.partitions,
         "employees_in_close": total,
         "close_statuses": statuses,
@@ -382,12 +380,6 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=10,
         help="CPU niceness of evaluation worker copies beyond the first (0: same priority as the rest)",
-    )
-    parser.add_argument(
-        "--worker-cpu-policy",
-        choices=POLICIES,
-        default="normal",
-        help="WORKER_CPU_POLICY of every worker (batch: SCHED_BATCH, see shared/cpu_policy.py)",
     )
     parser.add_argument(
         "--consumer-batch", default="500", help="CONSUMER_BATCH_SIZE per run; 1 = one transaction per event"

@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from shared.config import Settings
 from shared.contracts import CATALOG, SERVICE_TOPICS
-from shared.cpu_policy import apply_cpu_policy
 from shared.events import EventCatalog
 from shared.logs import configure_logging
 from shared.messaging.consumer import Handler, IdempotentConsumer
@@ -141,7 +140,6 @@ def run_service_cli(
             runtime.migrate()
             migrations.autogenerate(runtime.engine, runtime.metadata, runtime.versions_dir, service, args.message)
     elif args.command == "worker":
-        apply_cpu_policy(os.environ.get("WORKER_CPU_POLICY", "normal"))
         runtime = create_runtime()
         worker = runtime.build_worker(handlers(runtime))
         worker.install_signal_handlers()

@@ -63,12 +63,7 @@ class ServiceProcess:
             env=self._environment(),
             stdout=log,
             stderr=subprocess.STDOUT,
-            # Its own process group (Ctrl-C in the terminal does not reach it; stop() signals the
-            # group) but not its own session: with the kernel's autogroup scheduling every session
-            # is a scheduling group of its own, sharing CPU equally with the others whatever the
-            # nice of its processes — ten service sessions would each weigh as much as all of
-            # PostgreSQL's backends together, and a copy started at a lower priority would not yield.
-            process_group=0,
+            start_new_session=True,
         )
 
     def migrate(self) -> None:
