@@ -26,6 +26,7 @@ import psycopg
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
+from deploy.local.cpu_share import share_cpu
 from deploy.local.stack import SERVICES, LocalStack
 from shared.config import DEV_JWT_SECRET
 
@@ -132,11 +133,13 @@ class System:
     log_dir: Path
     partitions: int
     evaluation_workers: int = 1
-    # Extra copies share the host with everything else; at a lower CPU priority they use spare CPU
-    # instead of starving rewards and notifications (on a cluster, CPU requests per pod do this).
-    extra_worker_nice: int = 10
+    # The evaluation copies together weigh as much CPU as one (deploy/local/cpu_share.py): on one
+    # machine more copies cannot add cores, and each at full weight took CPU from rewards and
+    # notifications. False: every copy weighs as a service of its own (before 2026-12-07).
+    copies_share_cpu: bool = True
     env: Mapping[str, str] = field(default_factory=dict)
     stack: LocalStack | None = None
+    copies_nice: int | None = None  # the nice value the copies were given, when shared
 
     def start(self) -> LocalStack:
         ports = dict(zip(SERVICES, free_ports(len(SERVICES)), strict=True))
@@ -156,10 +159,10 @@ class System:
         ).start(timeout=180)
         evaluation = self.stack.services["evaluation"]
         for copy in range(2, self.evaluation_workers + 1):
-            popen = evaluation._spawn(f"worker{copy}", "worker")
-            if self.extra_worker_nice:
-                psutil.Process(popen.pid).nice(self.extra_worker_nice)
-            evaluation.processes[f"worker{copy}"] = popen
+            evaluation.processes[f"worker{copy}"] = evaluation._spawn(f"worker{copy}", "worker")
+        if self.copies_share_cpu and self.evaluation_workers > 1:
+            copies = [p.pid for role, p in evaluation.processes.items() if role.startswith("worker")]
+            self.copies_nice = share_cpu(copies)
         return self.stack
 
     def processes(self) -> dict[str, psutil.Process]:

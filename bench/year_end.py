@@ -259,7 +259,7 @@ def year_end(
         args.log_dir / suffix,
         args.partitions,
         evaluation_workers=workers,
-        extra_worker_nice=args.extra_worker_nice,
+        copies_share_cpu=not args.no_cpu_share,
         env={"CONSUMER_BATCH_SIZE": str(batch)},
     )
     lag = monitor.Lag(args.bootstrap)
@@ -317,7 +317,7 @@ def year_end(
     result = {
         "label": label,
         "evaluation_workers": workers,
-        "extra_worker_nice": args.extra_worker_nice if workers > 1 else None,
+        "copies_nice": system.copies_nice,
         "consumer_batch_size": batch,
         "partitions": args.partitions,
         "employees_in_close": total,
@@ -376,10 +376,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", default="1,4", help="evaluation worker copies per run, e.g. 1,4")
     parser.add_argument("--partitions", type=int, default=4, help="partitions of every topic")
     parser.add_argument(
-        "--extra-worker-nice",
-        type=int,
-        default=10,
-        help="CPU niceness of evaluation worker copies beyond the first (0: same priority as the rest)",
+        "--no-cpu-share",
+        action="store_true",
+        help="every evaluation copy weighs as much CPU as a service of its own, instead of the copies "
+        "together weighing as one (deploy/local/cpu_share.py)",
     )
     parser.add_argument(
         "--consumer-batch", default="500", help="CONSUMER_BATCH_SIZE per run; 1 = one transaction per event"
