@@ -132,14 +132,15 @@ class System:
     database_urls: Mapping[str, str]
     log_dir: Path
     partitions: int
-    evaluation_workers: int = 1
-    # The evaluation copies together weigh as much CPU as one (deploy/local/cpu_share.py): on one
-    # machine more copies cannot add cores, and each at full weight took CPU from rewards and
-    # notifications. False: every copy weighs as a service of its own (before 2026-12-07).
+    # Worker processes per service (1 when not named): each copy joins its service's consumer group.
+    copies: Mapping[str, int] = field(default_factory=dict)
+    # A service's copies together weigh as much CPU as one copy (deploy/local/cpu_share.py): on one
+    # machine more copies cannot add cores, and each at full weight took CPU from the other services.
+    # False: every copy weighs as a service of its own (before 2026-12-07).
     copies_share_cpu: bool = True
     env: Mapping[str, str] = field(default_factory=dict)
     stack: LocalStack | None = None
-    copies_nice: int | None = None  # the nice value the copies were given, when shared
+    copies_nice: dict[str, int] = field(default_factory=dict)  # per service with copies sharing its CPU
 
     def start(self) -> LocalStack:
         ports = dict(zip(SERVICES, free_ports(len(SERVICES)), strict=True))
@@ -157,12 +158,13 @@ class System:
             log_dir=self.log_dir,
             env=env,
         ).start(timeout=180)
-        evaluation = self.stack.services["evaluation"]
-        for copy in range(2, self.evaluation_workers + 1):
-            evaluation.processes[f"worker{copy}"] = evaluation._spawn(f"worker{copy}", "worker")
-        if self.copies_share_cpu and self.evaluation_workers > 1:
-            copies = [p.pid for role, p in evaluation.processes.items() if role.startswith("worker")]
-            self.copies_nice = share_cpu(copies)
+        for name, count in self.copies.items():
+            service = self.stack.services[name]
+            for copy in range(2, count + 1):
+                service.processes[f"worker{copy}"] = service._spawn(f"worker{copy}", "worker")
+            if self.copies_share_cpu and count > 1:
+                workers = [p.pid for role, p in service.processes.items() if role.startswith("worker")]
+                self.copies_nice[name] = share_cpu(workers)
         return self.stack
 
     def processes(self) -> dict[str, psutil.Process]:

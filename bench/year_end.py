@@ -258,7 +258,7 @@ def year_end(
         urls,
         args.log_dir / suffix,
         args.partitions,
-        evaluation_workers=workers,
+        copies={**args.copies, "evaluation": workers},
         copies_share_cpu=not args.no_cpu_share,
         env={"CONSUMER_BATCH_SIZE": str(batch)},
     )
@@ -270,7 +270,7 @@ def year_end(
     stack = system.start()
     lag = monitor.Lag(args.bootstrap)
     try:  # every copy in its group with its partitions before the close
-        joined_s = lag.wait_joined({"kinerja-evaluation": workers, "kinerja-rewards": 1, "kinerja-notifications": 1})
+        joined_s = lag.wait_joined({f"kinerja-{name}": count for name, count in system.copies.items()})
     finally:
         lag.close()
     log(f"{label}: consumer groups joined after {joined_s:.1f} s")
@@ -317,6 +317,7 @@ def year_end(
     result = {
         "label": label,
         "evaluation_workers": workers,
+        "worker_copies": dict(system.copies),
         "copies_nice": system.copies_nice,
         "consumer_batch_size": batch,
         "partitions": args.partitions,
@@ -370,11 +371,30 @@ def year_end(
     return result
 
 
+def worker_copies(spec: str) -> dict[str, int]:
+    """'notifications=2,rewards=1' → copies per service; the others keep one."""
+    copies = {"rewards": 1, "notifications": 1}
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        name, _, count = part.partition("=")
+        if name not in copies or not count.isdigit() or int(count) < 1:
+            raise argparse.ArgumentTypeError(f"{part!r}: expected rewards=N or notifications=N, N ≥ 1")
+        copies[name] = int(count)
+    return copies
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--employees", type=int, default=10_000)
     parser.add_argument("--workers", default="1,4", help="evaluation worker copies per run, e.g. 1,4")
     parser.add_argument("--partitions", type=int, default=4, help="partitions of every topic")
+    parser.add_argument(
+        "--copies",
+        type=worker_copies,
+        default={"rewards": 1, "notifications": 1},
+        metavar="SERVICE=N,...",
+        help="worker copies of rewards and notifications in every run, e.g. notifications=2 "
+        "(evaluation's are --workers)",
+    )
     parser.add_argument(
         "--no-cpu-share",
         action="store_true",

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from bench.year_end import medians, scaling
+import argparse
+
+import pytest
+
+from bench.year_end import medians, scaling, worker_copies
 
 
 def run(config_workers: int, wall: float, rate: float, *, batch: int = 200) -> dict:
@@ -43,3 +47,14 @@ def test_scaling_compares_medians_and_lists_each_repetition() -> None:
     assert ratio["wall_ratio_1_over_n"] == round(52.0 / 49.0, 2)
     assert ratio["wall_ratio_1_over_n_each"] == [round(50 / 60, 2), round(52 / 48, 2), round(70 / 49, 2)]
     assert ratio["evaluation_rate_ratio_n_over_1"] == 2.0
+
+
+def test_worker_copies_name_rewards_and_notifications_the_rest_keep_one() -> None:
+    assert worker_copies("notifications=2") == {"rewards": 1, "notifications": 2}
+    assert worker_copies("rewards=3, notifications=2") == {"rewards": 3, "notifications": 2}
+
+
+@pytest.mark.parametrize("spec", ["evaluation=2", "notifications=0", "notifications=two", "rewards"])
+def test_worker_copies_refuse_what_they_cannot_start(spec: str) -> None:
+    with pytest.raises(argparse.ArgumentTypeError, match="rewards=N or notifications=N"):
+        worker_copies(spec)
