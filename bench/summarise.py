@@ -21,11 +21,23 @@ def cpu_column(run: dict) -> str:
     return f"{workers}{beside} of {run['machine_busy_cpu_s']:.0f}"
 
 
+def copies_line(run: dict) -> str:
+    """Worker copies of rewards and notifications (evaluation's are per run), and how they shared CPU."""
+    copies = run.get("worker_copies")
+    if copies is None:  # results files before 2026-12-07: one copy each, full weight per copy
+        return "Rewards and notifications: one worker copy each."
+    others = ", ".join(f"{s} {copies[s]}" for s in ("rewards", "notifications"))
+    nice = run.get("copies_nice") or {}
+    sharing = f"copies share their service's CPU (nice {nice})" if nice else "every copy at full CPU weight"
+    return f"Worker copies of {others}; {sharing}."
+
+
 def table(results: dict) -> str:
     loading = results["loading"]
     loaded = f"reused from run {loading['reused']}" if "reused" in loading else loading.get("timings")
     lines = [
         f"{results['employees']} employees, {results['units']} units; loading (not the year-end): {loaded}",
+        copies_line(results["runs"][0]),
         "",
         "| run | wall s | drained s | evaluations done s | evaluation / rewards / notifications events/s (busy) "
         "| completed→notice p50 / p95 / p99 s | of raw baseline (rows as messages) | rows written "
