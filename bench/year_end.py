@@ -10,8 +10,8 @@ and wait until every consumer caught up — *loading is measured separately, it 
 Then stop the system and, for each run asked for (evaluation worker copies × consumer batch size),
 copy the loaded databases (CREATE DATABASE … TEMPLATE), start the system on the copies, request the
 close (`POST /api/v1/periods/{year}/annual/close`) and sample progress, lag and memory until done.
-Finally the raw baseline (bare kafka-python and PostgreSQL inserts of the same volume), a JSON of
-everything under bench/results/ and a PNG chart beside it.
+After every repetition of the runs the raw baseline (bare kafka-python and PostgreSQL inserts of the
+same volume) beside them; finally a JSON of everything under bench/results/ and a PNG chart beside it.
 """
 
 from __future__ import annotations
@@ -166,12 +166,13 @@ def rows_written(before: dict[str, dict[str, Any]], after: dict[str, dict[str, A
 
 
 def raw_baseline(
-    bootstrap: str, dbs: infra.Databases, stamp: str, partitions: int, runs: list[dict[str, Any]]
+    bootstrap: str, dbs: infra.Databases, stamp: str, partitions: int, runs: list[dict[str, Any]], tag: str = ""
 ) -> dict[str, Any]:
     """Bare kafka-python and bare inserts for the fastest run's work: the messages it produced (its
     outbox rows) through the broker and those its services consumed read back, and the rows it wrote
     into PostgreSQL (counted from pg_stat_database, of the size it wrote); also, as before that
-    count existed, as many rows as messages consumed, of the messages' size."""
+    count existed, as many rows as messages consumed, of the messages' size. `tag` names its
+    scratch databases, dropped afterwards."""
     best = min(runs, key=lambda r: r["wall_s"])
     messages = sum(best["events_consumed"].values())
     produced = max(
@@ -185,8 +186,13 @@ def raw_baseline(
         f"{rows} rows of {row_bytes} bytes (and {messages} rows)"
     )
     raw_kafka = baseline.kafka_round_trip(bootstrap, produced, size, partitions, consumed=messages)
-    raw_db = baseline.postgres_rows(dbs.create(f"bench_{stamp.lower()}_raw"), rows, row_bytes)
-    raw_db_messages = baseline.postgres_rows(dbs.create(f"bench_{stamp.lower()}_raw2"), messages, size)
+    scratch = [f"bench_{stamp.lower()}_raw{tag}", f"bench_{stamp.lower()}_raw2{tag}"]
+    try:
+        raw_db = baseline.postgres_rows(dbs.create(scratch[0]), rows, row_bytes)
+        raw_db_messages = baseline.postgres_rows(dbs.create(scratch[1]), messages, size)
+    finally:
+        for name in scratch:
+            dbs.drop(name)
     kafka_s = raw_kafka["produce_s"] + raw_kafka["consume_s"]
     return {
         "kafka": raw_kafka,
@@ -199,6 +205,14 @@ def raw_baseline(
             "messages_per_s": round(messages / (kafka_s + raw_db_messages["write_s"]), 1),
         },
     }
+
+
+def add_fractions(run: dict[str, Any], measured: dict[str, Any]) -> None:
+    """The run's throughput (events its services consumed / time until drained) against a baseline."""
+    ours = sum(run["events_consumed"].values()) / run["drained_s"]
+    run["baseline_messages_per_s"] = measured["messages_per_s"]
+    run["fraction_of_baseline"] = round(ours / measured["messages_per_s"], 3)
+    run["fraction_of_baseline_rows_as_messages"] = round(ours / measured["rows_as_messages"]["messages_per_s"], 3)
 
 
 MEDIAN_KEYS = ("wall_s", "drained_s", "evaluations_done_s", "fraction_of_baseline", "machine_busy_cpu_s")
@@ -460,25 +474,30 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_warm_up:
             warm_up = year_end(args, names, dbs, "warm-up", workers[0], batches[0], token, city.year)
             results["warm_up"] = {k: v for k, v in warm_up.items() if k != "samples"}
-        runs = []
+        runs, baselines = [], []
         configs = [(batch, count) for batch in batches for count in workers]
         for repetition in range(args.repeat):
             # Every other repetition in reverse: drift over the session and the position of a run
             # (the first after the warm-up, the last) weigh on every configuration alike.
+            theirs = []
             for batch, count in configs if repetition % 2 == 0 else configs[::-1]:
                 config = f"batch {batch}, {count} worker{'s' if count > 1 else ''}"
                 label = config if args.repeat == 1 else f"{config} #{repetition + 1}"
                 run = year_end(args, names, dbs, label, count, batch, token, city.year)
-                runs.append({"config": config, **run})
+                theirs.append({"config": config, "repetition": repetition + 1, **run})
+            runs += theirs
+            if not args.no_baseline:
+                # A baseline beside every repetition's closes, not one at the end: this machine's
+                # speed drifts by 10-30% within minutes (the same close's busy CPU seconds from 78
+                # to 103), and a close is only comparable with a baseline measured next to it.
+                measured = raw_baseline(bootstrap, dbs, stamp, args.partitions, theirs, f"_r{repetition + 1}")
+                baselines.append(measured)
+                for run in theirs:
+                    add_fractions(run, measured)
         results["runs"] = runs
-        if not args.no_baseline:
-            results["baseline"] = raw_baseline(bootstrap, dbs, stamp, args.partitions, runs)
-            for run in runs:
-                ours = sum(run["events_consumed"].values()) / run["drained_s"]
-                run["fraction_of_baseline"] = round(ours / results["baseline"]["messages_per_s"], 3)
-                run["fraction_of_baseline_rows_as_messages"] = round(
-                    ours / results["baseline"]["rows_as_messages"]["messages_per_s"], 3
-                )
+        if baselines:
+            results["baselines"] = baselines
+            results["baseline"] = sorted(baselines, key=lambda b: b["messages_per_s"])[len(baselines) // 2]
         results["medians"] = medians(runs)
         for batch in batches:
             for count in sorted(set(workers))[1:]:  # each N against the fewest copies
@@ -487,8 +506,6 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep_databases:
             for s in SERVICES if not args.loaded else ():  # reused databases stay for the next run
                 dbs.drop(names[s])
-            dbs.drop(f"bench_{stamp.lower()}_raw")
-            dbs.drop(f"bench_{stamp.lower()}_raw2")
     results["load_average_end"] = infra.load_average()
     out = RESULTS / f"{stamp}.json"
     out.write_text(json.dumps(results, indent=1, default=str))
@@ -519,6 +536,7 @@ def print_summary(results: dict[str, Any]) -> None:
     if "baseline" in results:
         b = results["baseline"]
         print(f"raw baseline: {b['messages_per_s']} msg/s ({b['kafka']}, {b['postgres']})")
+        print(f"raw baselines, one per repetition: {[m['messages_per_s'] for m in results['baselines']]} msg/s")
     for config, figures in results.get("medians", {}).items():
         if figures["runs"] > 1:
             print(f"median of {figures['runs']} closes, {config}: {figures}")
