@@ -26,7 +26,7 @@ import psycopg
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
-from deploy.local.cpu_share import share_cpu
+from bench.cpu_share import share_cpu
 from deploy.local.stack import SERVICES, LocalStack
 from shared.config import DEV_JWT_SECRET
 
@@ -134,7 +134,7 @@ class System:
     partitions: int
     # Worker processes per service (1 when not named): each copy joins its service's consumer group.
     copies: Mapping[str, int] = field(default_factory=dict)
-    # A service's copies together weigh as much CPU as one copy (deploy/local/cpu_share.py): on one
+    # A service's copies together weigh as much CPU as one copy (bench/cpu_share.py): on one
     # machine more copies cannot add cores, and each at full weight took CPU from the other services.
     # False: every copy weighs as a service of its own (before 2026-12-07).
     copies_share_cpu: bool = True

@@ -413,7 +413,7 @@ def main(argv: list[str] | None = None) -> int:
         "--no-cpu-share",
         action="store_true",
         help="every evaluation copy weighs as much CPU as a service of its own, instead of the copies "
-        "together weighing as one (deploy/local/cpu_share.py)",
+        "together weighing as one (bench/cpu_share.py)",
     )
     parser.add_argument(
         "--consumer-batch", default="500", help="CONSUMER_BATCH_SIZE per run; 1 = one transaction per event"

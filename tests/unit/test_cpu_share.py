@@ -1,4 +1,4 @@
-"""deploy/local/cpu_share.py: N copies of a service weigh as much CPU as one."""
+"""bench/cpu_share.py: N copies of a service weigh as much CPU as one."""
 
 import os
 import subprocess
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from deploy.local.cpu_share import NICE_WEIGHTS, nice_for_share, share_cpu
+from bench.cpu_share import NICE_WEIGHTS, nice_for_share, share_cpu
 
 
 @pytest.mark.parametrize(("copies", "nice"), [(1, 0), (2, 3), (4, 6), (8, 9), (1000, 19)])
