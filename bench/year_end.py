@@ -237,10 +237,10 @@ def medians(runs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return summary
 
 
-def scaling(runs: list[dict[str, Any]], batch: int, one: int, most: int) -> dict[str, Any]:
+def scaling(runs: list[dict[str, Any]], batch: int, one: int, most: int, share: bool = True) -> dict[str, Any]:
     """1 against N evaluation copies: the ratio of the median walls (above 1: N was faster), and the
     ratio within each repetition (runs of the same repetition ran next to each other)."""
-    mine = [r for r in runs if r["consumer_batch_size"] == batch]
+    mine = [r for r in runs if r["consumer_batch_size"] == batch and r.get("copies_share_cpu", True) == share]
     walls = {n: [r["wall_s"] for r in mine if r["evaluation_workers"] == n] for n in (one, most)}
     rates = {
         n: [r["events_per_s_active"]["evaluation"] for r in mine if r["evaluation_workers"] == n] for n in (one, most)
@@ -264,6 +264,7 @@ def year_end(
     batch: int,
     token: str,
     year: int,
+    share: bool = True,
 ) -> dict[str, Any]:
     suffix = label.replace(" ", "_").replace(",", "").replace("#", "r")
     urls = {s: dbs.create(f"{loaded[s]}_{suffix}"[:63], template=loaded[s]) for s in SERVICES}
@@ -273,7 +274,7 @@ def year_end(
         args.log_dir / suffix,
         args.partitions,
         copies={**args.copies, "evaluation": workers},
-        copies_share_cpu=not args.no_cpu_share,
+        copies_share_cpu=share,
         env={"CONSUMER_BATCH_SIZE": str(batch)},
     )
     lag = monitor.Lag(args.bootstrap)
@@ -332,6 +333,7 @@ def year_end(
         "label": label,
         "evaluation_workers": workers,
         "worker_copies": dict(system.copies),
+        "copies_share_cpu": share,
         "copies_nice": system.copies_nice,
         "consumer_batch_size": batch,
         "partitions": args.partitions,
@@ -410,10 +412,11 @@ def main(argv: list[str] | None = None) -> int:
         "(evaluation's are --workers)",
     )
     parser.add_argument(
-        "--no-cpu-share",
-        action="store_true",
-        help="every evaluation copy weighs as much CPU as a service of its own, instead of the copies "
-        "together weighing as one (bench/cpu_share.py)",
+        "--cpu-share",
+        choices=("on", "off", "both"),
+        default="on",
+        help="on: a service's copies together weigh as much CPU as one (bench/cpu_share.py); off: every "
+        "copy weighs as a service of its own; both: every configuration both ways, interleaved",
     )
     parser.add_argument(
         "--consumer-batch", default="500", help="CONSUMER_BATCH_SIZE per run; 1 = one transaction per event"
@@ -452,6 +455,7 @@ def main(argv: list[str] | None = None) -> int:
     args.log_dir = Path("var") / "bench" / stamp
     workers = [int(w) for w in args.workers.split(",")]
     batches = [int(b) for b in args.consumer_batch.split(",")]
+    shares = {"on": [True], "off": [False], "both": [True, False]}[args.cpu_share]
     city = gen.generate(args.employees, seed=args.seed)
     tokens = TokenService.from_settings(Settings.from_env("bench"))
     token = tokens.mint(ADMIN_NIP, ["admin_instansi"], city.tenant, name="Admin BKPSDM")
@@ -472,18 +476,18 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 system.stop()
         if not args.no_warm_up:
-            warm_up = year_end(args, names, dbs, "warm-up", workers[0], batches[0], token, city.year)
+            warm_up = year_end(args, names, dbs, "warm-up", workers[0], batches[0], token, city.year, shares[0])
             results["warm_up"] = {k: v for k, v in warm_up.items() if k != "samples"}
         runs, baselines = [], []
-        configs = [(batch, count) for batch in batches for count in workers]
+        configs = [(batch, share, count) for batch in batches for share in shares for count in workers]
         for repetition in range(args.repeat):
             # Every other repetition in reverse: drift over the session and the position of a run
             # (the first after the warm-up, the last) weigh on every configuration alike.
             theirs = []
-            for batch, count in configs if repetition % 2 == 0 else configs[::-1]:
-                config = f"batch {batch}, {count} worker{'s' if count > 1 else ''}"
+            for batch, share, count in configs if repetition % 2 == 0 else configs[::-1]:
+                config = f"batch {batch}, {count} worker{'s' if count > 1 else ''}{'' if share else ', CPU not shared'}"
                 label = config if args.repeat == 1 else f"{config} #{repetition + 1}"
-                run = year_end(args, names, dbs, label, count, batch, token, city.year)
+                run = year_end(args, names, dbs, label, count, batch, token, city.year, share)
                 theirs.append({"config": config, "repetition": repetition + 1, **run})
             runs += theirs
             if not args.no_baseline:
@@ -499,10 +503,10 @@ def main(argv: list[str] | None = None) -> int:
             results["baselines"] = baselines
             results["baseline"] = sorted(baselines, key=lambda b: b["messages_per_s"])[len(baselines) // 2]
         results["medians"] = medians(runs)
-        for batch in batches:
+        for batch, share in itertools.product(batches, shares):
             for count in sorted(set(workers))[1:]:  # each N against the fewest copies
-                key = f"batch {batch}, {min(workers)} vs {count}"
-                results.setdefault("scaling", {})[key] = scaling(runs, batch, min(workers), count)
+                key = f"batch {batch}, {min(workers)} vs {count}{'' if share else ', CPU not shared'}"
+                results.setdefault("scaling", {})[key] = scaling(runs, batch, min(workers), count, share)
         if not args.keep_databases:
             for s in SERVICES if not args.loaded else ():  # reused databases stay for the next run
                 dbs.drop(names[s])

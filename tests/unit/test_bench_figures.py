@@ -66,3 +66,10 @@ def test_a_run_is_compared_with_the_baseline_measured_beside_it() -> None:
     assert closed["fraction_of_baseline"] == 0.3  # 66,000 events / 50 s = 1,320/s of 4,400/s
     assert closed["fraction_of_baseline_rows_as_messages"] == 0.15
     assert closed["baseline_messages_per_s"] == 4_400.0
+
+
+def test_scaling_compares_runs_of_the_same_cpu_sharing_only() -> None:
+    unshared = [{**run(4, 40.0, 600), "copies_share_cpu": False}, {**run(1, 50.0, 250), "copies_share_cpu": False}]
+    shared = scaling(RUNS + unshared, 200, 1, 4)
+    assert shared == scaling(RUNS, 200, 1, 4)
+    assert scaling(RUNS + unshared, 200, 1, 4, share=False)["wall_ratio_1_over_n"] == 1.25
