@@ -406,10 +406,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--copies",
         type=worker_copies,
-        default={"rewards": 1, "notifications": 1},
+        default={"rewards": 1, "notifications": 2},
         metavar="SERVICE=N,...",
-        help="worker copies of rewards and notifications in every run, e.g. notifications=2 "
-        "(evaluation's are --workers)",
+        help="worker copies of rewards and notifications in every run (default notifications=2, the close's "
+        "tail with one; evaluation's are --workers)",
     )
     parser.add_argument(
         "--cpu-share",
