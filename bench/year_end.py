@@ -492,8 +492,8 @@ def main(argv: list[str] | None = None) -> int:
             runs += theirs
             if not args.no_baseline:
                 # A baseline beside every repetition's closes, not one at the end: this machine's
-                # speed drifts by 10-30% within minutes (the same close's busy CPU seconds from 78
-                # to 103), and a close is only comparable with a baseline measured next to it.
+                # speed drifts by 10-20% within minutes (one configuration's busy CPU seconds from 83
+                # to 96 in one session), and a close is only comparable with a baseline next to it.
                 measured = raw_baseline(bootstrap, dbs, stamp, args.partitions, theirs, f"_r{repetition + 1}")
                 baselines.append(measured)
                 for run in theirs:
