@@ -29,7 +29,7 @@ def dumps_bytes(value: Any) -> bytes:
 
 def dumps(value: Any) -> str:
     """Text, for SQLAlchemy's JSON columns (`create_engine(json_serializer=...)`)."""
-    return orjson.dumps(value, option=_OPTIONS).decode()
+    return dumps_bytes(value).decode()
 
 
 def loads(raw: bytes | bytearray | memoryview | str) -> Any:

@@ -49,7 +49,7 @@ def test_scaling_compares_medians_and_lists_each_repetition() -> None:
     assert ratio["evaluation_rate_ratio_n_over_1"] == 2.0
 
 
-def test_worker_copies_name_rewards_and_notifications_the_rest_keep_one() -> None:
+def test_worker_copies_name_rewards_and_notifications_the_rest_keep_the_default() -> None:
     assert worker_copies("notifications=2") == {"rewards": 1, "notifications": 2}
     assert worker_copies("rewards=3, notifications=2") == {"rewards": 3, "notifications": 2}
 
