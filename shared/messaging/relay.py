@@ -53,9 +53,11 @@ class OutboxRelay:
         self._lock_name = lock_name  # the service's name
         # Several worker copies may run; one relay at a time keeps per-key order on the wire.
         self._lock_key = zlib.crc32(f"outbox-relay:{lock_name}".encode())
+        self._listener_lock_key = zlib.crc32(f"outbox-listener:{lock_name}".encode())
         self._max_idle_s = max_idle_s
         self._poll_s = poll_s
-        self._listener: psycopg.Connection | None = None  # PostgreSQL: LISTENs on the outbox channel
+        self._listener: psycopg.Connection | None = None  # PostgreSQL: the connection that may LISTEN
+        self._listening = False  # it holds the listener lock and LISTENs on the outbox channel
 
     def publish_pending(self) -> int:
         """Publish one batch; return how many rows were sent (0 when idle or another relay holds the lock)."""
@@ -111,29 +113,48 @@ class OutboxRelay:
             update(t).where(in_values(conn, t.c.id, [row.id for row in rows])).values(published_at=datetime.now(UTC))
         )
 
+    @property
+    def listening(self) -> bool:
+        """True while this relay is the one of its service that waits for notifications."""
+        return self._listening
+
     def wait_for_rows(self, timeout_s: float | None = None) -> None:
         """Block until outbox rows may have been committed: a notification on PostgreSQL (or
         `max_idle_s` without one: rows whose notification was lost are still found), `poll_s` on
-        SQLite. A notification that arrived while publishing returns at once."""
+        SQLite. A notification that arrived while publishing returns at once. A relay on standby
+        (another copy's relay listens) sleeps `max_idle_s`, then tries to take over the listening."""
         if not is_postgres(self._engine):
             time.sleep(self._poll_s)
             return
+        timeout = self._max_idle_s if timeout_s is None else timeout_s
         try:
-            listener = self._listener or self._listen()
-            for _ in listener.notifies(timeout=self._max_idle_s if timeout_s is None else timeout_s, stop_after=1):
+            listener = self._listener or self._connect()
+            if not self._listening and not self._take_listening(listener):
+                time.sleep(timeout)
+                return
+            for _ in listener.notifies(timeout=timeout, stop_after=1):
                 pass
         except psycopg.Error as exc:  # the database went away: poll until it is back
             log.debug("outbox listener lost (%s); polling", exc)
             self.close()
             time.sleep(self._poll_s)
 
-    def _listen(self) -> psycopg.Connection:
+    def _connect(self) -> psycopg.Connection:
         url = self._engine.url.set(drivername="postgresql")
         self._listener = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
-        self._listener.execute(f"LISTEN {CHANNEL}")
         return self._listener
 
+    def _take_listening(self, listener: psycopg.Connection) -> bool:
+        row = listener.execute("SELECT pg_try_advisory_lock(%s)", (self._listener_lock_key,)).fetchone()
+        if row is None or not row[0]:
+            return False
+        listener.execute(f"LISTEN {CHANNEL}")
+        self._listening = True
+        return True
+
     def close(self) -> None:
+        """Close the listening connection, which hands the listening over to another copy's relay."""
+        self._listening = False
         if self._listener is not None:
             listener, self._listener = self._listener, None
             listener.close()

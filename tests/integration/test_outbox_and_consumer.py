@@ -312,6 +312,28 @@ def test_a_rolled_back_transaction_wakes_no_relay(service, producer) -> None:
         relay.close()
 
 
+def test_one_relay_of_a_service_listens_the_others_stand_by_until_it_closes(service, producer) -> None:
+    first = OutboxRelay(service.engine, service.tables.outbox, producer, lock_name="t")
+    second = OutboxRelay(service.engine, service.tables.outbox, producer, lock_name="t")
+    try:
+        _waited(first, 0.1)
+        _waited(second, 0.1)
+        assert first.listening
+        assert not second.listening
+        with service.uow() as uow:
+            publish(uow, NIP_A, "wakes only the listening relay")
+            uow.commit()
+        assert _waited(first, 10.0) < 5.0  # woken by the commit
+        assert _waited(second, 1.0) >= 0.9  # on standby: not woken, it looks again after its idle time
+        assert second.publish_pending() == 1  # and then publishes what is there like any relay
+        first.close()  # a stopped copy hands the listening over
+        _waited(second, 0.1)
+        assert second.listening
+    finally:
+        first.close()
+        second.close()
+
+
 def test_one_notification_per_transaction_however_many_events(service) -> None:
     statements: list[str] = []
 
