@@ -160,8 +160,8 @@ class System:
         ).start(timeout=180)
         for name, count in self.copies.items():
             service = self.stack.services[name]
-            for copy in range(2, count + 1):
-                service.processes[f"worker{copy}"] = service._spawn(f"worker{copy}", "worker")
+            for copy, metrics_port in zip(range(2, count + 1), free_ports(max(count - 1, 0)), strict=True):
+                service.add_worker(copy, metrics_port)
             if self.copies_share_cpu and count > 1:
                 workers = [p.pid for role, p in service.processes.items() if role.startswith("worker")]
                 self.copies_nice[name] = share_cpu(workers)

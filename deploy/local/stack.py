@@ -44,7 +44,7 @@ class ServiceProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def _environment(self) -> dict[str, str]:
+    def _environment(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
         return {
             **os.environ,
             # The worker's /metrics beside the web port (web 8001 -> worker metrics 8101); a taken port only warns.
@@ -53,14 +53,15 @@ class ServiceProcess:
             "DATABASE_URL": self.database_url,
             "PYTHONPATH": str(REPO),
             "PYTHONUNBUFFERED": "1",
+            **(extra or {}),
         }
 
-    def _spawn(self, role: str, *args: str) -> subprocess.Popen[bytes]:
+    def _spawn(self, role: str, *args: str, env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
         log = (self.log_dir / f"{self.name}-{role}.log").open("ab")
         return subprocess.Popen(
             [sys.executable, "-m", f"services.{self.name}", *args],
             cwd=REPO,
-            env=self._environment(),
+            env=self._environment(env),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -84,6 +85,13 @@ class ServiceProcess:
             "web", "web", "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.web_workers)
         )
         self.processes["worker"] = self._spawn("worker", "worker")
+
+    def add_worker(self, copy: int, metrics_port: int) -> subprocess.Popen[bytes]:
+        """Another copy of the worker (it joins the service's consumer groups), with its /metrics on
+        a port of its own: copies on one host cannot share the first one's."""
+        process = self._spawn(f"worker{copy}", "worker", env={"METRICS_PORT": str(metrics_port)})
+        self.processes[f"worker{copy}"] = process
+        return process
 
     def wait_ready(self, deadline: float) -> None:
         while time.monotonic() < deadline:

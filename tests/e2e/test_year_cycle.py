@@ -8,6 +8,10 @@ and gets a reward; Andi under-delivers and gets pembinaan (coaching) with his at
 from __future__ import annotations
 
 import json
+import os
+import signal
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -341,3 +345,26 @@ def test_the_topics_carry_the_chain_of_causes(stack: LocalStack, kafka_bootstrap
         "progress.reported",
     ]
     assert all(json.dumps(e.payload) for e in evaluations)
+
+
+def test_a_further_worker_copy_serves_its_own_metrics_and_readiness(stack: LocalStack) -> None:
+    service = stack.services["rewards"]
+    [port] = free_ports(1)
+    copy = service.add_worker(2, port)
+    try:
+
+        def ready(url: str) -> bool:
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own URL
+                    return response.status == 200 and json.load(response)["service"] == "rewards"
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                return False
+
+        eventually(lambda: ready(f"http://127.0.0.1:{port}/readyz"), "the copy's /readyz on its own port")
+        assert ready(f"http://127.0.0.1:{service.port + 100}/readyz")  # the first copy keeps its own
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as response:  # noqa: S310
+            assert b"kinerja_" in response.read()
+    finally:
+        os.killpg(copy.pid, signal.SIGTERM)
+        copy.wait(30)
+        del service.processes["worker2"]
