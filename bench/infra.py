@@ -132,7 +132,8 @@ class System:
     database_urls: Mapping[str, str]
     log_dir: Path
     partitions: int
-    # Worker processes per service (1 when not named): each copy joins its service's consumer group.
+    # Worker processes per service (1 when not named): each copy joins its service's consumer group;
+    # 0 stops the service's worker, so that a stage can be measured alone.
     copies: Mapping[str, int] = field(default_factory=dict)
     # A service's copies together weigh as much CPU as one copy (bench/cpu_share.py): on one
     # machine more copies cannot add cores, and each at full weight took CPU from the other services.
@@ -160,6 +161,8 @@ class System:
         ).start(timeout=180)
         for name, count in self.copies.items():
             service = self.stack.services[name]
+            if count == 0:  # the service's events wait on the topic (a stage measured alone)
+                service.stop_process("worker")
             for copy, metrics_port in zip(range(2, count + 1), free_ports(max(count - 1, 0)), strict=True):
                 service.add_worker(copy, metrics_port)
             if self.copies_share_cpu and count > 1:

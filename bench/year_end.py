@@ -12,6 +12,9 @@ copy the loaded databases (CREATE DATABASE … TEMPLATE), start the system on th
 close (`POST /api/v1/periods/{year}/annual/close`) and sample progress, lag and memory until done.
 After every repetition of the runs the raw baseline (bare kafka-python and PostgreSQL inserts of the
 same volume) beside them; finally a JSON of everything under bench/results/ and a PNG chart beside it.
+
+`--stage evaluation` measures evaluation alone (rewards' and notifications' workers stopped) until
+every result is on its topic: how evaluation's copies scale when the machine's cores are theirs.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 
 from bench import baseline, chart, infra, load, monitor
 from bench import city as gen
@@ -88,6 +91,11 @@ def load_city(args: argparse.Namespace, city: gen.City, system: infra.System, to
     system.stop()
     log(f"loading took {timings['total_s']} s in all (not part of the year-end)")
     return {"timings": timings, "plans": plans, **assessments, **public, "import": report.get("counts")}
+
+
+def unpublished(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text("SELECT count(*) FROM outbox WHERE published_at IS NULL")).scalar_one())
 
 
 def percentile(values: list[float], p: float) -> float | None:
@@ -215,7 +223,14 @@ def add_fractions(run: dict[str, Any], measured: dict[str, Any]) -> None:
     run["fraction_of_baseline_rows_as_messages"] = round(ours / measured["rows_as_messages"]["messages_per_s"], 3)
 
 
-MEDIAN_KEYS = ("wall_s", "drained_s", "evaluations_done_s", "fraction_of_baseline", "machine_busy_cpu_s")
+MEDIAN_KEYS = (
+    "wall_s",
+    "drained_s",
+    "evaluations_done_s",
+    "evaluations_per_s",
+    "fraction_of_baseline",
+    "machine_busy_cpu_s",
+)
 
 
 def medians(runs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -285,7 +300,7 @@ def year_end(
     stack = system.start()
     lag = monitor.Lag(args.bootstrap)
     try:  # every copy in its group with its partitions before the close
-        joined_s = lag.wait_joined({f"kinerja-{name}": count for name, count in system.copies.items()})
+        joined_s = lag.wait_joined({f"kinerja-{name}": count for name, count in system.copies.items() if count})
     finally:
         lag.close()
     log(f"{label}: consumer groups joined after {joined_s:.1f} s")
@@ -301,7 +316,8 @@ def year_end(
     try:
         infra.wait_until(lambda: mon.latest()["done"]["evaluation"] >= total, "every close item", args.timeout, 0.2)
         evaluation_done_s = time.monotonic() - started
-        with create_engine(urls["evaluation"]).connect() as conn:
+        evaluation_db = create_engine(urls["evaluation"])
+        with evaluation_db.connect() as conn:
             statuses = dict(
                 conn.execute(
                     text("SELECT status, count(*) FROM close_items WHERE close_id = :c GROUP BY status"),
@@ -309,16 +325,21 @@ def year_end(
                 ).all()
             )
         evaluated = statuses.get("completed", 0) + statuses.get("revised", 0)
-        infra.wait_until(
-            lambda: (s := mon.latest())["done"]["rewards"] >= evaluated and s["done"]["notifications"] >= evaluated,
-            "every reward decision and notice",
-            args.timeout,
-            0.5,
-        )
-        wall_s = time.monotonic() - started
-        # Everything else the close caused (reward notices, deliveries…) until every lag is 0.
-        infra.wait_until(lambda: settled(mon), "every consumer to drain", args.timeout, 0.5)
-        drained_s = time.monotonic() - started
+        if args.stage == "evaluation":  # the stage alone: until its results are on the topic
+            infra.wait_until(lambda: unpublished(evaluation_db) == 0, "evaluation's outbox", args.timeout, 0.1)
+            wall_s = drained_s = time.monotonic() - started
+        else:
+            infra.wait_until(
+                lambda: (s := mon.latest())["done"]["rewards"] >= evaluated and s["done"]["notifications"] >= evaluated,
+                "every reward decision and notice",
+                args.timeout,
+                0.5,
+            )
+            wall_s = time.monotonic() - started
+            # Everything else the close caused (reward notices, deliveries…) until every lag is 0.
+            infra.wait_until(lambda: settled(mon), "every consumer to drain", args.timeout, 0.5)
+            drained_s = time.monotonic() - started
+        evaluation_db.dispose()
         final = mon.snapshot()
         peak = {name: infra.peak_rss_mb(p) for name, p in system.processes().items()}
     finally:
@@ -341,6 +362,8 @@ def year_end(
         "close_statuses": statuses,
         "close_request_s": round(close_request_s, 2),
         "evaluations_done_s": round(evaluation_done_s, 1),
+        "stage": args.stage,
+        "evaluations_per_s": round(evaluated / wall_s, 1),
         "wall_s": round(wall_s, 1),
         "drained_s": round(drained_s, 1),
         "events_consumed": consumed,
@@ -436,6 +459,14 @@ def main(argv: list[str] | None = None) -> int:
         help="skip loading: reuse the databases bench_<STAMP>_<service> a run with --keep-databases left "
         "(same --employees and --seed)",
     )
+    parser.add_argument(
+        "--stage",
+        choices=("close", "evaluation"),
+        default="close",
+        help="close: the whole year-end; evaluation: evaluation alone (rewards' and notifications' workers "
+        "stopped), until every result is on its topic — how evaluation's copies scale when they have the "
+        "machine's cores to themselves (no raw baseline: it measures the whole pipeline)",
+    )
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument(
         "--no-warm-up",
@@ -453,6 +484,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if args.stage == "evaluation":
+        args.copies, args.no_baseline = {"rewards": 0, "notifications": 0}, True
     # SIGTERM (a timeout, an operator) unwinds like Ctrl-C, so the services and the broker are stopped.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
@@ -465,7 +498,12 @@ def main(argv: list[str] | None = None) -> int:
     tokens = TokenService.from_settings(Settings.from_env("bench"))
     token = tokens.mint(ADMIN_NIP, ["admin_instansi"], city.tenant, name="Admin BKPSDM")
     log(f"city: {len(city.people)} employees in {len(city.units)} units; load average: {infra.load_average()}")
-    results: dict[str, Any] = {"started_at": stamp, "employees": len(city.people), "units": len(city.units)}
+    results: dict[str, Any] = {
+        "started_at": stamp,
+        "stage": args.stage,
+        "employees": len(city.people),
+        "units": len(city.units),
+    }
     with infra.kafka(args.kafka_bootstrap) as bootstrap, infra.postgres(args.database_url) as admin_url:
         args.bootstrap = bootstrap
         dbs = infra.Databases(admin_url)
@@ -525,7 +563,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def print_summary(results: dict[str, Any]) -> None:
-    print(f"\n== year-end benchmark, {results['employees']} employees ==")
+    stage = "" if results.get("stage", "close") == "close" else f", the {results['stage']} stage alone"
+    print(f"\n== year-end benchmark, {results['employees']} employees{stage} ==")
     print(f"loading (not the year-end): {results['loading'].get('timings', results['loading'])}")
     if "warm_up" in results:
         print(f"warm-up close (discarded): wall {results['warm_up']['wall_s']} s")
@@ -533,7 +572,8 @@ def print_summary(results: dict[str, Any]) -> None:
         lat = run["latency_completed_to_notice_s"]
         print(
             f"- {run['label']}: wall {run['wall_s']} s (close request {run['close_request_s']} s, evaluations "
-            f"done {run['evaluations_done_s']} s); events/s while busy {run['events_per_s_active']}; "
+            f"done {run['evaluations_done_s']} s, {run.get('evaluations_per_s')} evaluations/s); "
+            f"events/s while busy {run['events_per_s_active']}; "
             f"completed→notice p50 {lat['p50']} p95 {lat['p95']} p99 {lat['p99']} s; "
             f"fraction of raw baseline {run.get('fraction_of_baseline')} "
             f"(with as many rows as messages: {run.get('fraction_of_baseline_rows_as_messages')}); "

@@ -111,16 +111,25 @@ class ServiceProcess:
         raise StackError(f"{self.name} did not become ready at {self.url}/readyz")
 
     def stop(self, timeout: float = 20.0) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in self.processes.values():
-            try:
-                process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(5)
+        _terminate(list(self.processes.values()), timeout)
         self.processes.clear()
+
+    def stop_process(self, role: str, timeout: float = 20.0) -> None:
+        """Stop one of the service's processes (a worker copy), leaving the others running."""
+        _terminate([self.processes.pop(role)], timeout)
+
+
+def _terminate(processes: list[subprocess.Popen[bytes]], timeout: float) -> None:
+    """SIGTERM each process's group (a worker finishes its batch), SIGKILL what outlives `timeout`."""
+    for process in processes:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(5)
 
 
 class LocalStack:

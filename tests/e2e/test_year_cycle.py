@@ -8,8 +8,6 @@ and gets a reward; Andi under-delivers and gets pembinaan (coaching) with his at
 from __future__ import annotations
 
 import json
-import os
-import signal
 import urllib.error
 import urllib.request
 import uuid
@@ -365,6 +363,5 @@ def test_a_further_worker_copy_serves_its_own_metrics_and_readiness(stack: Local
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as response:
             assert b"kinerja_" in response.read()
     finally:
-        os.killpg(copy.pid, signal.SIGTERM)
-        copy.wait(30)
-        del service.processes["worker2"]
+        service.stop_process("worker2")
+        assert copy.returncode is not None
