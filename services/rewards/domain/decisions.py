@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
 from services.rewards.domain.policy import Policy
 from services.rewards.domain.rules import COACHED, coaching_goals, promotion_years_met
+from shared import json_codec
 from shared.aggregate import Aggregate
 from shared.contracts.vocabulary import Predikat
 from shared.errors import DomainError
@@ -93,6 +94,11 @@ class Consequences:
     training: dict[str, Any] | None  # {reason, priority, courses, catalogue_version}
     coach_nip: str | None = None
     coach_name: str | None = None
+
+    def as_facts(self) -> dict[str, Any]:
+        """A copy in JSON values, as the event store gives it back. `dataclasses.asdict` made the
+        same copy through `copy.deepcopy`: 79 against 8 µs, once per decision at year-end."""
+        return json_codec.loads(json_codec.dumps_bytes(vars(self)))
 
 
 def decision_id_for(kind: str, evaluation_id: str, generation: int = 1) -> str:
@@ -274,7 +280,7 @@ class RewardDecision(_Decision):
             previous_predikat=_previous(consequences),
             policy_version=policy.version,
             replaces=replaces,
-            consequences=asdict(consequences),
+            consequences=consequences.as_facts(),
         )
         return decision
 
@@ -375,7 +381,7 @@ class Coaching(_Decision):
             goals=coaching_goals(evaluation.breakdown, policy.coaching_goal_count, evaluation.weaknesses),
             policy_version=policy.version,
             replaces=replaces,
-            consequences=asdict(consequences),
+            consequences=consequences.as_facts(),
         )
         return coaching
 

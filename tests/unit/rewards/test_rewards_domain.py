@@ -446,3 +446,23 @@ def test_a_decision_is_revoked_once() -> None:
 )
 def test_plan_end_date_stays_within_the_month(start: date, months: int, end: date) -> None:
     assert add_months(start, months) == end
+
+
+def test_a_decision_keeps_a_copy_of_its_consequences_as_the_event_store_gives_them_back() -> None:
+    evaluation = result(predikat="butuh_perbaikan", weaknesses=[weakness("perilaku", "akuntabel", "Akuntabel", -50.0)])
+    consequences = follow_up.compute(
+        evaluation=evaluation,
+        policy=POLICY,
+        employee=employee("fungsional", "ahli_pertama"),
+        annual_predikat=lambda year: Predikat.BAIK,
+        catalogue=CATALOGUE,
+        iki_aspects={},
+    )
+    facts = consequences.as_facts()
+    assert facts == dataclasses.asdict(consequences)
+    assert facts["training"]["courses"]  # nested values are in it
+    facts["training"]["courses"].clear()
+    facts["promotion_years"][0]["predikat"] = "sangat_kurang"
+    assert consequences.training is not None
+    assert consequences.training["courses"]  # a copy, not shared
+    assert consequences.promotion_years[0]["predikat"] != "sangat_kurang"
