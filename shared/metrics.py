@@ -69,6 +69,13 @@ HANDLER_LATENCY = Histogram(
     ["consumer", "event_type"],
     buckets=LATENCY_BUCKETS,
 )
+CONSUMER_BATCH_EVENTS = Histogram(
+    "kinerja_consumer_batch_events",
+    "Records a consumer brought to their outcomes in one transaction (a poll's records, up to "
+    "CONSUMER_BATCH_SIZE): small batches under load mean the per-transaction cost is paid more often.",
+    ["consumer"],
+    buckets=(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000),
+)
 CONSUMER_LAG = Gauge(
     "kinerja_consumer_lag",
     "Records not yet consumed on each partition this process owns (high watermark - position).",
@@ -108,6 +115,10 @@ def record_consumed(consumer: str, event_type: str | None, outcome: str, seconds
     kind = event_type or "unknown"
     EVENTS_CONSUMED.labels(consumer, kind, outcome).inc()
     HANDLER_LATENCY.labels(consumer, kind).observe(seconds)
+
+
+def record_batch(consumer: str, events: int) -> None:
+    CONSUMER_BATCH_EVENTS.labels(consumer).observe(events)
 
 
 def record_dead_lettered(consumer: str, topic: str, event_type: str | None) -> None:

@@ -53,7 +53,13 @@ from shared.context import Trace, traced
 from shared.contracts import dlq_topic
 from shared.errors import DomainError
 from shared.events import Envelope, EventCatalog, InvalidEvent
-from shared.metrics import CONSUMER_BACKEND_UNAVAILABLE, record_consumed, record_dead_lettered, update_consumer_lag
+from shared.metrics import (
+    CONSUMER_BACKEND_UNAVAILABLE,
+    record_batch,
+    record_consumed,
+    record_dead_lettered,
+    update_consumer_lag,
+)
 from shared.storage import deferred_writes, session_cache
 from shared.storage.unit_of_work import UnitOfWork
 
@@ -367,6 +373,7 @@ class IdempotentConsumer:
                         started = time.perf_counter()
                         outcome = self.handle(record)
                         record_consumed(self.name, outcome.event_type, outcome.status, time.perf_counter() - started)
+                        record_batch(self.name, 1)
                         outcomes.append(outcome)
                         done[tp] = record.offset + 1
             else:
@@ -376,6 +383,7 @@ class IdempotentConsumer:
                     started = time.perf_counter()
                     results = self.handle_batch([record for _, record in chunk])
                     each = (time.perf_counter() - started) / len(chunk)
+                    record_batch(self.name, len(chunk))
                     for (tp, record), outcome in zip(chunk, results, strict=True):
                         record_consumed(self.name, outcome.event_type, outcome.status, each)
                         outcomes.append(outcome)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 from kafka.structs import TopicPartition
+from prometheus_client import REGISTRY
 from sqlalchemy import event, insert, select
 from sqlalchemy.exc import OperationalError
 
@@ -224,10 +225,22 @@ def test_poll_once_commits_the_offsets_after_each_batch(store) -> None:
         }
     )
     counting = CountingUow(store)
+    batches_before, events_before = batch_histogram()
     outcomes = consumer_for(store, Writer(store), FakeProducer(), counting, batch_size=3).poll_once(kafka)
     assert len(outcomes) == 7
     assert counting.commits == 3  # 3 + 3 + 1
     assert kafka.committed == {tp1: 104, tp2: 10}
+    batches, events_in_them = batch_histogram()
+    assert (batches - batches_before, events_in_them - events_before) == (3, 7)  # operators see the fill
+
+
+def batch_histogram() -> tuple[float, float]:
+    """(transactions, records in them) of the test consumer, from kinerja_consumer_batch_events."""
+    labels = {"consumer": "test-group"}
+    return (
+        REGISTRY.get_sample_value("kinerja_consumer_batch_events_count", labels) or 0.0,
+        REGISTRY.get_sample_value("kinerja_consumer_batch_events_sum", labels) or 0.0,
+    )
 
 
 def test_database_away_rewinds_the_batch_and_commits_no_offset(store) -> None:
@@ -248,8 +261,10 @@ def test_batch_size_one_is_one_transaction_per_event(store, five) -> None:
     tp = TopicPartition(TOPIC, 1)
     kafka = FakeKafkaConsumer({tp: records([e.to_json() for e in five])})
     counting = CountingUow(store)
+    batches_before, _ = batch_histogram()
     consumer_for(store, Writer(store), FakeProducer(), counting, batch_size=1).poll_once(kafka)
     assert counting.commits == 5
+    assert batch_histogram()[0] - batches_before == 5
     assert processed_count(store) == 5
 
 
