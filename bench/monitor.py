@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +14,7 @@ import psutil
 from kafka import KafkaAdminClient, TopicPartition
 from kafka.errors import KafkaError
 from kafka.protocol.consumer.offsets import IsolationLevel, OffsetSpec
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import create_engine, text
 
 # The year-end's consumers, and their consumer groups (shared.runtime: "kinerja-<service>").
@@ -213,3 +215,31 @@ class Monitor:
         self._lag.close()
         for engine in self._engines.values():
             engine.dispose()
+
+
+def consumer_batches(metrics_ports: Mapping[str, int]) -> dict[str, dict[str, float]]:
+    """Per service: its consumers' transactions and the mean records in one (from each worker's
+    `kinerja_consumer_batch_events`), summed over the service's copies ('<service>-worker…' → port)."""
+    totals: dict[str, list[float]] = {}
+    for process, port in metrics_ports.items():
+        service = process.split("-", 1)[0]
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+                exposition = response.read().decode()
+        except OSError:
+            continue  # a copy without metrics: its batches are not counted
+        count = total = 0.0
+        for family in text_string_to_metric_families(exposition):
+            if family.name == "kinerja_consumer_batch_events":
+                for sample in family.samples:
+                    if sample.name.endswith("_count"):
+                        count += sample.value
+                    elif sample.name.endswith("_sum"):
+                        total += sample.value
+        pair = totals.setdefault(service, [0.0, 0.0])
+        pair[0] += count
+        pair[1] += total
+    return {
+        service: {"transactions": count, "mean_events": round(total / count, 1) if count else 0.0}
+        for service, (count, total) in totals.items()
+    }

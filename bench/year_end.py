@@ -342,6 +342,7 @@ def year_end(
         evaluation_db.dispose()
         final = mon.snapshot()
         peak = {name: infra.peak_rss_mb(p) for name, p in system.processes().items()}
+        batches = monitor.consumer_batches(system.metrics_ports)
     finally:
         mon.stop()
         system.stop()
@@ -377,6 +378,7 @@ def year_end(
             "mean": round(statistics.fmean(lat), 3) if lat else None,
         },
         "peak_rss_mb": peak,
+        "consumer_batches": batches,
         "cpu_s": {
             name: round(final["cpu_s"][name] - first["cpu_s"].get(name, 0), 1) for name in final.get("cpu_s", {})
         },
@@ -578,6 +580,7 @@ def print_summary(results: dict[str, Any]) -> None:
             f"fraction of raw baseline {run.get('fraction_of_baseline')} "
             f"(with as many rows as messages: {run.get('fraction_of_baseline_rows_as_messages')}); "
             f"rows written {run['rows_written']['total']}; peak RSS MB {run['peak_rss_mb']}; "
+            f"consumer transactions {run.get('consumer_batches')}; "
             f"CPU s {run['cpu_s']}, servers {run['server_cpu_s']}, of {run['machine_busy_cpu_s']} busy on the machine; "
             f"context switches [voluntary, involuntary] {run.get('ctx_switches')}, "
             f"{run.get('machine_ctx_switches')} on the machine"

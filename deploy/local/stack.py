@@ -44,11 +44,15 @@ class ServiceProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def metrics_port(self) -> int:
+        """The first worker's /metrics, beside the web port (web 8001 -> worker metrics 8101)."""
+        return self.port + 100
+
     def _environment(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
         return {
             **os.environ,
-            # The worker's /metrics beside the web port (web 8001 -> worker metrics 8101); a taken port only warns.
-            "METRICS_PORT": str(self.port + 100),
+            "METRICS_PORT": str(self.metrics_port),  # a taken port only warns
             **self.env,
             "DATABASE_URL": self.database_url,
             "PYTHONPATH": str(REPO),

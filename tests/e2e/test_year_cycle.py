@@ -359,7 +359,7 @@ def test_a_further_worker_copy_serves_its_own_metrics_and_readiness(stack: Local
                 return False
 
         eventually(lambda: ready(f"http://127.0.0.1:{port}/readyz"), "the copy's /readyz on its own port")
-        assert ready(f"http://127.0.0.1:{service.port + 100}/readyz")  # the first copy keeps its own
+        assert ready(f"http://127.0.0.1:{service.metrics_port}/readyz")  # the first copy keeps its own
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as response:
             assert b"kinerja_" in response.read()
     finally:

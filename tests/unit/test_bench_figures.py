@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import http.server
+import threading
 
 import pytest
 
+from bench.infra import free_ports
+from bench.monitor import consumer_batches
 from bench.year_end import add_fractions, medians, scaling, worker_copies
 
 
@@ -73,3 +77,33 @@ def test_scaling_compares_runs_of_the_same_cpu_sharing_only() -> None:
     shared = scaling(RUNS + unshared, 200, 1, 4)
     assert shared == scaling(RUNS, 200, 1, 4)
     assert scaling(RUNS + unshared, 200, 1, 4, share=False)["wall_ratio_1_over_n"] == 1.25
+
+
+EXPOSITION = b"""# HELP kinerja_consumer_batch_events Records a consumer brought to their outcomes in one transaction.
+# TYPE kinerja_consumer_batch_events histogram
+kinerja_consumer_batch_events_bucket{consumer="kinerja-rewards",le="200.0"} 3.0
+kinerja_consumer_batch_events_bucket{consumer="kinerja-rewards",le="+Inf"} 3.0
+kinerja_consumer_batch_events_count{consumer="kinerja-rewards"} 3.0
+kinerja_consumer_batch_events_sum{consumer="kinerja-rewards"} 450.0
+"""
+
+
+def test_consumer_batches_sum_a_services_copies_and_skip_a_copy_without_metrics() -> None:
+    class Metrics(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(EXPOSITION)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Metrics)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        [closed] = free_ports(1)
+        batches = consumer_batches({"rewards-worker": port, "rewards-worker2": port, "rewards-worker3": closed})
+    finally:
+        server.shutdown()
+    assert batches == {"rewards": {"transactions": 6.0, "mean_events": 150.0}}
