@@ -142,7 +142,6 @@ class System:
     env: Mapping[str, str] = field(default_factory=dict)
     stack: LocalStack | None = None
     copies_nice: dict[str, int] = field(default_factory=dict)  # per service with copies sharing its CPU
-    metrics_ports: dict[str, int] = field(default_factory=dict)  # '<service>-<worker role>' → its /metrics
 
     def start(self) -> LocalStack:
         ports = dict(zip(SERVICES, free_ports(len(SERVICES)), strict=True))
@@ -160,20 +159,25 @@ class System:
             log_dir=self.log_dir,
             env=env,
         ).start(timeout=180)
-        for name, service in self.stack.services.items():
-            self.metrics_ports[f"{name}-worker"] = service.metrics_port
         for name, count in self.copies.items():
             service = self.stack.services[name]
             if count == 0:  # the service's events wait on the topic (a stage measured alone)
                 service.stop_process("worker")
-                del self.metrics_ports[f"{name}-worker"]
             for copy, metrics_port in zip(range(2, count + 1), free_ports(max(count - 1, 0)), strict=True):
                 service.add_worker(copy, metrics_port)
-                self.metrics_ports[f"{name}-worker{copy}"] = metrics_port
             if self.copies_share_cpu and count > 1:
                 workers = [p.pid for role, p in service.processes.items() if role.startswith("worker")]
                 self.copies_nice[name] = share_cpu(workers)
         return self.stack
+
+    def metrics_ports(self) -> dict[str, int]:
+        """'<service>-<worker role>' → the port of that worker's /metrics."""
+        assert self.stack is not None
+        return {
+            f"{name}-{role}": port
+            for name, service in self.stack.services.items()
+            for role, port in service.worker_metrics_ports.items()
+        }
 
     def processes(self) -> dict[str, psutil.Process]:
         """'<service>-<role>' → the process (gunicorn's master; its workers are its children)."""

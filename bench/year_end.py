@@ -342,7 +342,7 @@ def year_end(
         evaluation_db.dispose()
         final = mon.snapshot()
         peak = {name: infra.peak_rss_mb(p) for name, p in system.processes().items()}
-        batches = monitor.consumer_batches(system.metrics_ports)
+        batches = monitor.consumer_batches(system.metrics_ports())
     finally:
         mon.stop()
         system.stop()

@@ -39,6 +39,7 @@ class ServiceProcess:
     log_dir: Path
     web_workers: int = 1
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    worker_metrics_ports: dict[str, int] = field(default_factory=dict)  # worker role → its /metrics port
 
     @property
     def url(self) -> str:
@@ -89,12 +90,14 @@ class ServiceProcess:
             "web", "web", "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.web_workers)
         )
         self.processes["worker"] = self._spawn("worker", "worker")
+        self.worker_metrics_ports["worker"] = self.metrics_port
 
     def add_worker(self, copy: int, metrics_port: int) -> subprocess.Popen[bytes]:
         """Another copy of the worker (it joins the service's consumer groups), with its /metrics on
         a port of its own: copies on one host cannot share the first one's."""
         process = self._spawn(f"worker{copy}", "worker", env={"METRICS_PORT": str(metrics_port)})
         self.processes[f"worker{copy}"] = process
+        self.worker_metrics_ports[f"worker{copy}"] = metrics_port
         return process
 
     def wait_ready(self, deadline: float) -> None:
@@ -117,9 +120,11 @@ class ServiceProcess:
     def stop(self, timeout: float = 20.0) -> None:
         _terminate(list(self.processes.values()), timeout)
         self.processes.clear()
+        self.worker_metrics_ports.clear()
 
     def stop_process(self, role: str, timeout: float = 20.0) -> None:
         """Stop one of the service's processes (a worker copy), leaving the others running."""
+        self.worker_metrics_ports.pop(role, None)
         _terminate([self.processes.pop(role)], timeout)
 
 
