@@ -3,11 +3,16 @@
 Producers validate against the newest version before writing to the outbox; consumers validate
 what they read against the version it was written in, then upcast it step by step to the newest
 version they know. Old versions are never rewritten on the wire or in a store.
+
+A consumer may name the payload fields it reads (a tolerant reader): of an event in the newest
+version only those are validated and handed on, the rest is neither checked nor trusted. The
+producer validated the whole event before publishing it; a consumer that forwards it (the webhook
+fan-out) validates the whole of it first (`complete`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,7 +50,8 @@ class EventCatalog:
         self._defs: dict[tuple[str, int], EventDefinition] = {}
         self._latest: dict[str, int] = {}
         # Built once: a schema per event costs (bulk import). With it, whether its dump may be skipped.
-        self._schemas: dict[tuple[str, int], tuple[ma.Schema, bool]] = {}
+        # Keyed by type, version and the fields read (None: all of them).
+        self._schemas: dict[tuple[str, int, frozenset[str] | None], tuple[ma.Schema, bool]] = {}
         for definition in definitions:
             self.register(definition)
 
@@ -72,16 +78,34 @@ class EventCatalog:
     def topics(self) -> set[str]:
         return {d.topic for d in self._defs.values()}
 
-    def validate_payload(self, event_type: str, version: int, payload: Any) -> dict[str, Any]:
+    def check_reads(self, event_type: str, reads: Collection[str]) -> frozenset[str]:
+        """The fields a reader names, checked against the newest version's schema (a misspelt or a
+        removed field fails at start-up, not on the first event)."""
+        known = self.latest(event_type).schema().fields
+        unknown = sorted(set(reads) - set(known))
+        if unknown:
+            raise ValueError(f"{event_type} has no payload fields {unknown}")
+        return frozenset(reads)
+
+    def _schema(self, event_type: str, version: int, reads: frozenset[str] | None) -> tuple[ma.Schema, bool]:
+        cached = self._schemas.get((event_type, version, reads))
+        if cached is not None:
+            return cached
         definition = self._defs.get((event_type, version))
         if definition is None:
             raise UnknownEventType(event_type, version)
         # Unknown payload fields are dropped, not refused: newer producers may add optional fields.
-        cached = self._schemas.get((event_type, version))
-        if cached is None:
-            schema = definition.schema(unknown=ma.EXCLUDE)
-            cached = self._schemas[(event_type, version)] = (schema, load_is_dump(schema))
-        schema, loaded_is_normal = cached
+        whole = definition.schema(unknown=ma.EXCLUDE)
+        # A subset of a schema whose load is its dump loads to its dump too.
+        schema = whole if reads is None else definition.schema(only=reads, unknown=ma.EXCLUDE)
+        cached = self._schemas[(event_type, version, reads)] = (schema, load_is_dump(whole))
+        return cached
+
+    def validate_payload(
+        self, event_type: str, version: int, payload: Any, reads: frozenset[str] | None = None
+    ) -> dict[str, Any]:
+        """The payload validated (all of it, or the fields in `reads`) and normalised, or InvalidEvent."""
+        schema, loaded_is_normal = self._schema(event_type, version, reads)
         try:
             loaded = schema.load(payload)
             return loaded if loaded_is_normal else schema.dump(loaded)
@@ -99,17 +123,33 @@ class EventCatalog:
         # The envelope itself is validated when it is serialised (to_dict/to_json), once.
         return envelope.with_payload(payload, envelope.schema_version)
 
-    def read(self, envelope: Envelope) -> Envelope:
-        """Validate an incoming event in its own version, then upcast it to the newest one."""
-        payload = self.validate_payload(envelope.event_type, envelope.schema_version, envelope.payload)
+    def read(self, envelope: Envelope, reads: frozenset[str] | None = None) -> Envelope:
+        """Validate an incoming event in its own version, then upcast it to the newest one.
+
+        `reads` (from `check_reads`): the payload fields the reader uses. Of an event in the newest
+        version only they are validated and kept; the envelope keeps the payload as received for
+        `complete`. An older version is read whole: its upcasters work on whole payloads."""
         version = envelope.schema_version
-        latest = self.latest(envelope.event_type).version
+        if (envelope.event_type, version) not in self._defs:
+            raise UnknownEventType(envelope.event_type, version)
+        latest = self._latest[envelope.event_type]
+        if reads is not None and version == latest:
+            payload = self.validate_payload(envelope.event_type, version, envelope.payload, reads)
+            return envelope.with_payload(payload, version, received_payload=envelope.payload)
+        payload = self.validate_payload(envelope.event_type, version, envelope.payload)
         while version < latest:
             version += 1
             upcast = self._defs[(envelope.event_type, version)].upcast_from_previous
             assert upcast is not None  # enforced by register()
             payload = self.validate_payload(envelope.event_type, version, upcast(payload))
         return envelope.with_payload(payload, version)
+
+    def complete(self, envelope: Envelope) -> Envelope:
+        """The whole event of one read in part, every field validated now (InvalidEvent if one is not)."""
+        if not envelope.partly_read:
+            return envelope
+        assert envelope.received_payload is not None
+        return self.read(envelope.with_payload(envelope.received_payload, envelope.schema_version))
 
     def key_of(self, envelope: Envelope) -> str:
         definition = self._defs[(envelope.event_type, envelope.schema_version)]

@@ -68,6 +68,10 @@ class Envelope:
     correlation_id: str
     causation_id: str | None
     payload: dict[str, Any] = field(default_factory=dict)
+    # Set when a consumer validated only the payload fields it reads (`EventCatalog.read` with
+    # `reads`): the payload as it arrived, for whoever needs the whole event later
+    # (`EventCatalog.complete`). Not part of the event: never serialised or compared.
+    received_payload: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def new(
@@ -102,11 +106,19 @@ class Envelope:
         # Shallow: dataclasses.asdict deep-copied every payload (an evaluation's breakdown and
         # explanation) on each serialisation — a measurable share of a consumer's time at year-end.
         # The schema's dump builds a new dict anyway, and nothing here mutates the payload.
-        return {f.name: getattr(self, f.name) for f in dataclass_fields(self)}
+        return {f.name: getattr(self, f.name) for f in _WIRE_FIELDS}
+
+    @property
+    def partly_read(self) -> bool:
+        """Only some payload fields were validated and kept (a tolerant reader's view)."""
+        return self.received_payload is not None
 
     def to_dict(self) -> dict[str, Any]:
         # What the schema's dump gives (a str id, an ISO timestamp, the rest as is) without its
         # per-field cost; the result is then validated by the schema as a reader would load it.
+        if self.partly_read:
+            # Forwarding a reader's partial view would publish an event missing fields.
+            raise InvalidEvent(f"{self.event_type} {self.event_id} was read in part; complete it before sending")
         data = self._fields()
         data["occurred_at"] = self.occurred_at.isoformat()
         errors = _SCHEMA.validate(data)
@@ -138,5 +150,11 @@ class Envelope:
             raise InvalidEvent(f"message value is not valid JSON ({exc})") from exc
         return cls.from_dict(data)
 
-    def with_payload(self, payload: dict[str, Any], schema_version: int) -> Envelope:
-        return Envelope(**{**self._fields(), "payload": payload, "schema_version": schema_version})
+    def with_payload(
+        self, payload: dict[str, Any], schema_version: int, received_payload: dict[str, Any] | None = None
+    ) -> Envelope:
+        wire = {**self._fields(), "payload": payload, "schema_version": schema_version}
+        return Envelope(**wire, received_payload=received_payload)
+
+
+_WIRE_FIELDS = tuple(f for f in dataclass_fields(Envelope) if f.name != "received_payload")

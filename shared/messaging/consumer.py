@@ -8,7 +8,8 @@ Failures:
 - the message is larger than `max_event_bytes` (1 MiB, the broker's default message limit): permanent,
   dead-lettered unread, so an oversized value never reaches the JSON parser;
 - the message is not a valid event (bad JSON, envelope or payload, unknown type), or the handler
-  refuses it with a DomainError: permanent; it goes to `<topic>.dlq` at once;
+  refuses it with a DomainError or finds it invalid (InvalidEvent, e.g. a field of a partly read
+  event it forwards): permanent; it goes to `<topic>.dlq` at once;
 - the service's database is unreachable: nothing is acknowledged, the partitions are rewound and
   the consumer backs off until it is back (no event is dead-lettered for an outage);
 - anything else: retried up to `max_attempts` with backoff, then dead-lettered with the count.
@@ -39,7 +40,7 @@ import logging
 import threading
 import time
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -52,7 +53,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from shared.context import Trace, traced
 from shared.contracts import dlq_topic
 from shared.errors import DomainError
-from shared.events import Envelope, EventCatalog, InvalidEvent
+from shared.events import Envelope, EventCatalog, InvalidEvent, UnknownEventType
 from shared.metrics import (
     CONSUMER_BACKEND_UNAVAILABLE,
     record_batch,
@@ -68,8 +69,29 @@ log = logging.getLogger(__name__)
 Handler = Callable[[UnitOfWork, Envelope], None]
 # A handler may carry `prefetch`: reads what a batch of its events needs up front (session_cache).
 Prefetch = Callable[[UnitOfWork, list[Envelope]], None]
+# A handler may carry `reads`: per event type, the payload fields it uses. Only those are validated
+# and handed to it (a tolerant reader; see EventCatalog.read); types it does not name are read whole.
+Reads = Mapping[str, Collection[str]]
 
 MAX_EVENT_BYTES = 1024 * 1024
+
+
+def _reads_of(catalog: EventCatalog, handlers: Mapping[str, Handler]) -> dict[str, frozenset[str]]:
+    """Per handled event type, the payload fields its handler names in `reads` (checked now)."""
+    reads: dict[str, frozenset[str]] = {}
+    for event_type, handler in handlers.items():
+        named: Reads = getattr(handler, "reads", {})
+        if event_type in named:
+            reads[event_type] = catalog.check_reads(event_type, named[event_type])
+    return reads
+
+
+def _refusal(exc: DomainError | InvalidEvent) -> str:
+    """Why a handler's permanent failure is dead-lettered: a domain rule refused the event, or a
+    handler that reads the whole of a partly read event found a field invalid."""
+    if isinstance(exc, InvalidEvent):
+        return f"invalid event: {exc}"
+    return f"refused by handler: {exc.code}: {exc}"
 
 
 class BackendUnavailable(Exception):
@@ -113,6 +135,7 @@ class IdempotentConsumer:
         self.name = name
         self._catalog = catalog
         self._handlers = dict(handlers)
+        self._reads = _reads_of(catalog, self._handlers)
         self._uow_factory = uow_factory
         self._dlq_producer = dlq_producer
         self._max_attempts = max(1, max_attempts)
@@ -139,13 +162,8 @@ class IdempotentConsumer:
                     return self._process(record, envelope, handler)
                 except (OperationalError, InterfaceError) as exc:
                     raise BackendUnavailable(str(exc)) from exc
-                except DomainError as exc:
-                    return self._dead_letter(
-                        record,
-                        f"refused by handler: {exc.code}: {exc}",
-                        attempts=attempt,
-                        event_type=envelope.event_type,
-                    )
+                except (DomainError, InvalidEvent) as exc:
+                    return self._dead_letter(record, _refusal(exc), attempts=attempt, event_type=envelope.event_type)
                 except Exception as exc:  # noqa: BLE001 - any other failure is retried, then dead-lettered
                     final = self._after_failure(record, envelope, attempt, exc)
                     if final is not None:
@@ -154,18 +172,21 @@ class IdempotentConsumer:
 
     def _decode(self, record: Record) -> tuple[Envelope | None, Outcome | None]:
         """The record's event, or the outcome it already has: dead-lettered when oversized or not a
-        valid event of the contract (permanent), ignored when no handler wants its type."""
+        valid event of the contract (permanent), ignored when no handler wants its type (its payload
+        unread: a reader checks only what it uses)."""
         size = len(record.value or b"")
         if size > self._max_event_bytes:
             reason = f"event too large: {size} bytes > {self._max_event_bytes}"
             return None, self._dead_letter(record, reason, attempts=1)
         try:
-            envelope = self._catalog.read(Envelope.from_json(record.value))
+            envelope = Envelope.from_json(record.value)
+            if envelope.event_type not in self._handlers:
+                if envelope.event_type not in self._catalog:
+                    raise UnknownEventType(envelope.event_type, envelope.schema_version)
+                return envelope, Outcome("ignored", envelope.event_type)
+            return self._catalog.read(envelope, self._reads.get(envelope.event_type)), None
         except InvalidEvent as exc:
             return None, self._dead_letter(record, f"invalid event: {exc}", attempts=1)
-        if envelope.event_type not in self._handlers:
-            return envelope, Outcome("ignored", envelope.event_type)
-        return envelope, None
 
     def _process(self, record: Record, envelope: Envelope, handler: Handler) -> Outcome:
         with self._uow_factory() as uow:
@@ -290,12 +311,11 @@ class IdempotentConsumer:
                     return Outcome("processed", envelope.event_type)
                 except (OperationalError, InterfaceError):
                     raise  # the database is away: the whole batch is retried later
-                except DomainError as exc:
+                except (DomainError, InvalidEvent) as exc:
                     savepoint.rollback()
                     session_cache.clear(uow.session)  # nothing it read or wrote may be served later
                     uow.outbox.discard_after(queued)  # its events are undone with its writes
-                    reason = f"refused by handler: {exc.code}: {exc}"
-                    return self._dead_letter(record, reason, attempts=attempt, event_type=envelope.event_type)
+                    return self._dead_letter(record, _refusal(exc), attempts=attempt, event_type=envelope.event_type)
                 except Exception as exc:  # noqa: BLE001 - any other failure is retried, then dead-lettered
                     savepoint.rollback()
                     session_cache.clear(uow.session)

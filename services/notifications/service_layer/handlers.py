@@ -17,9 +17,9 @@ from services.notifications.domain.facts import CONSUMED_EVENT_TYPES, NoticeDraf
 from services.notifications.domain.notice import Notice, notice_id_for
 from services.notifications.domain.templates import RenderedNotice, TemplateSet
 from shared.auth import Principal
-from shared.contracts import SERVICE_TOPICS, public_definitions
+from shared.contracts import CATALOG, SERVICE_TOPICS, public_definitions
 from shared.errors import NotFound
-from shared.events import Envelope
+from shared.events import Envelope, EventDefinition
 from shared.messaging.consumer import Handler
 from shared.storage import session_cache
 from shared.storage.unit_of_work import UnitOfWork
@@ -144,7 +144,7 @@ def prefetch(uow: UnitOfWork, envelopes: list[Envelope]) -> None:
     results = {
         (e.tenant, e.payload["nip"], e.payload["period_year"], e.payload["period"])
         for e in envelopes
-        if e.event_type in ("evaluation.completed", "evaluation.revised")
+        if e.event_type in _RESULT_EVENTS
     }
     if results:
         deadline_facts.prime_windows(uow.session, results)
@@ -206,6 +206,21 @@ def notify(uow: UnitOfWork, envelope: Envelope, templates: TemplateSet) -> list[
 # --- projections: the directory and the facts reminders need --------------------------------
 
 _EMPLOYEE_EVENTS = ("employee.registered", "employee.moved", "employee.atasan_changed", "employee.updated")
+_RESULT_EVENTS = ("evaluation.completed", "evaluation.revised")
+# Every event type `project` keeps something of.
+PROJECTED_EVENT_TYPES = frozenset(
+    {
+        *_EMPLOYEE_EVENTS,
+        "unit.registered",
+        "unit.changed",
+        "plan.submitted",
+        "plan.approved",
+        "plan.amended",
+        "plan.returned",
+        "progress.reported",
+        *_RESULT_EVENTS,
+    }
+)
 
 
 def project(uow: UnitOfWork, envelope: Envelope) -> None:
@@ -223,7 +238,7 @@ def project(uow: UnitOfWork, envelope: Envelope) -> None:
         deadline_facts.plan_decided(uow.session, tenant, p, "returned", at, envelope.event_id)
     elif kind == "progress.reported":
         deadline_facts.realisasi_reported_for(uow.session, tenant, p)
-    elif kind in ("evaluation.completed", "evaluation.revised"):
+    elif kind in _RESULT_EVENTS:
         deadline_facts.result_published(uow.session, tenant, p, at)
 
 
@@ -235,7 +250,8 @@ def fan_out_to_webhooks(uow: UnitOfWork, envelope: Envelope, *, new: bool = Fals
     for sub in webhook_registry.active_for(uow.session, envelope.tenant, envelope.event_type):
         if not new and delivery_log.exists_for_subscription(uow.session, sub["subscription_id"], envelope.event_id):
             continue
-        body = body or envelope.to_json().decode("utf-8")
+        # The whole event, validated now: the worker read only what its notices use.
+        body = body or CATALOG.complete(envelope).to_json().decode("utf-8")
         delivery_log.add(
             uow.session,
             tenant=envelope.tenant,
@@ -275,8 +291,30 @@ def event_handlers(templates: TemplateSet) -> Mapping[str, Handler]:
         fan_out_to_webhooks(uow, envelope)
 
     handle.prefetch = prefetch  # type: ignore[attr-defined]
+    definitions = [definition for definition in public_definitions() if definition.topic != OWN_TOPIC]
+    handle.reads = payload_reads(definitions)  # type: ignore[attr-defined]
+    return {definition.event_type: handle for definition in definitions}
 
-    return {definition.event_type: handle for definition in public_definitions() if definition.topic != OWN_TOPIC}
+
+# What an evaluation result carries for its readers' analysis (the per-IKI breakdown, the
+# explanation, strengths and weaknesses): most of its 3.5 KB, and no notice or projection here uses it.
+_RESULT_ANALYSIS = frozenset({"breakdown", "explanation", "strengths", "weaknesses"})
+
+
+def payload_reads(definitions: Sequence[EventDefinition]) -> dict[str, frozenset[str]]:
+    """What the handler reads of each payload (the consumer validates only that; see EventCatalog.read).
+
+    Nothing of an event type that neither makes a notice nor feeds a projection: the worker only
+    forwards it to the agencies' webhooks, and validates the whole of it when it does
+    (`fan_out_to_webhooks`). An evaluation result without its analysis. The rest whole."""
+    reads: dict[str, frozenset[str]] = {}
+    for definition in definitions:
+        kind = definition.event_type
+        if kind not in CONSUMED_EVENT_TYPES and kind not in PROJECTED_EVENT_TYPES:
+            reads[kind] = frozenset()
+        elif kind in _RESULT_EVENTS:
+            reads[kind] = frozenset(definition.schema().fields) - _RESULT_ANALYSIS
+    return reads
 
 
 # --- the inbox ------------------------------------------------------------------------------

@@ -5,14 +5,21 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
-from services.notifications.bootstrap import create_app, create_dispatcher
+from services.notifications.adapters.tables import deliveries, notices
+from services.notifications.bootstrap import create_app, create_dispatcher, event_handlers
 from services.notifications.settings import NotificationSettings, RetryPolicy
+from shared.contracts import CATALOG
+from shared.events import Envelope
+from shared.messaging.consumer import IdempotentConsumer
 from shared.webhook_signature import verify_signature
 from tests.unit.notifications.local_servers import webhook_receiver
-from tests.unit.notifications.notifications_samples import EMPLOYEE, envelope
+from tests.unit.notifications.notifications_samples import EMPLOYEE, PAYLOADS, TENANT, envelope, payload
+from tests.unit.shared.conftest import FakeProducer, FakeRecord
 
 AGENCY = "199912312020121001"  # the agency token's subject
 DEV = NotificationSettings(
@@ -174,3 +181,98 @@ def test_own_events_reach_subscribers_without_being_consumed_back(runtime, dev_c
         ("notice.delivered", "1671", "reward.granted")
     }
     assert EMPLOYEE in {b["payload"]["nip"] for b in bodies}
+
+
+# --- the worker reads of a payload only what it uses; what it forwards, it checks whole ---------
+
+IKI_RESULT = {
+    "rhk_id": "rhk-1",
+    "rhk_kind": "utama",
+    "iki_id": "rhk-1.iki-1",
+    "indicator": "Pasien yang dilayani",
+    "target": 1200.0,
+    "realisasi": 1350.0,
+    "direction": "higher_is_better",
+    "achievement_pct": 112.5,
+    "rating": "di_atas_ekspektasi",
+}
+
+
+def contract_sample(event_type: str) -> dict:
+    return json.loads(
+        (Path(__file__).parents[2] / "contract" / "samples" / f"{event_type}.v1.json").read_text(encoding="utf-8")
+    )
+
+
+def as_record(event_type: str, offset: int = 0, **changes) -> tuple[Envelope, FakeRecord]:
+    """An event as it arrives from the broker (not yet read by anyone); the contract's sample of a
+    type notifications has no sample of its own for."""
+    wire = Envelope.new(
+        event_type=event_type,
+        schema_version=CATALOG.latest(event_type).version,
+        producer="evaluation",
+        tenant=TENANT,
+        aggregate_id="agg-1",
+        aggregate_version=1,
+        payload=payload(event_type, **changes) if event_type in PAYLOADS else contract_sample(event_type),
+        correlation_id="corr-1",
+    )
+    return wire, FakeRecord(CATALOG.topic_of(event_type), 0, offset, EMPLOYEE.encode(), wire.to_json())
+
+
+def worker(runtime, dead_letters: FakeProducer) -> IdempotentConsumer:
+    return IdempotentConsumer(
+        name="kinerja-notifications",
+        catalog=CATALOG,
+        handlers=event_handlers(runtime),
+        uow_factory=runtime.uow,
+        dlq_producer=dead_letters,
+        sleep=lambda _s: None,
+    )
+
+
+def webhook_bodies(runtime) -> list[dict]:
+    with runtime.engine.connect() as conn:
+        rows = conn.execute(select(deliveries.c.payload).where(deliveries.c.channel == "webhook")).scalars()
+        return [json.loads(body) for body in rows]
+
+
+def test_what_the_worker_reads_of_each_event() -> None:
+    reads = event_handlers(None)["evaluation.completed"].reads
+    # An evaluation result without its analysis, which no notice uses.
+    assert "predikat" in reads["evaluation.completed"]
+    assert not {"breakdown", "explanation", "strengths", "weaknesses"} & reads["evaluation.revised"]
+    # Nothing of what it only forwards; whole what makes a notice or feeds its directory.
+    assert reads["incentive.calculated"] == reads["assessment.recorded"] == frozenset()
+    assert "reward.granted" not in reads
+    assert "employee.registered" not in reads
+
+
+def test_a_forwarded_event_is_whole_though_the_notice_read_part_of_it(runtime, dev_client, agency) -> None:
+    register(dev_client, agency(), "http://127.0.0.1:9/hook", ["evaluation.completed", "incentive.calculated"])
+    dead_letters = FakeProducer()
+    sent, record = as_record("evaluation.completed", breakdown=[IKI_RESULT])
+    forwarded, other = as_record("incentive.calculated", offset=1)
+    outcomes = worker(runtime, dead_letters).handle_batch([record, other])
+    assert [o.status for o in outcomes] == ["processed", "processed"]
+    assert dead_letters.sent == []
+    bodies = {body["event_type"]: body for body in webhook_bodies(runtime)}
+    assert bodies["evaluation.completed"]["payload"]["breakdown"] == [IKI_RESULT]
+    assert bodies["evaluation.completed"]["payload"] == CATALOG.read(sent).payload
+    assert bodies["incentive.calculated"]["payload"] == CATALOG.read(forwarded).payload
+    with runtime.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(notices)).scalar_one() == 1
+
+
+def test_a_field_the_notice_does_not_use_is_checked_only_if_the_event_is_forwarded(runtime, dev_client, agency) -> None:
+    broken = {**IKI_RESULT, "achievement_pct": "banyak"}
+    dead_letters = FakeProducer()
+    _, record = as_record("evaluation.completed", breakdown=[broken])
+    # No agency subscribes: the employee is told, and nothing reads the broken breakdown.
+    assert worker(runtime, dead_letters).handle(record).status == "processed"
+    register(dev_client, agency(), "http://127.0.0.1:9/hook", ["evaluation.completed"])
+    _, again = as_record("evaluation.completed", offset=1, breakdown=[broken], evaluation_id="ev-2")
+    assert worker(runtime, dead_letters).handle(again).status == "dead_lettered"
+    (dead,) = dead_letters.sent
+    assert "achievement_pct" in dead["headers"]["dlq.error"].decode()
+    assert webhook_bodies(runtime) == []

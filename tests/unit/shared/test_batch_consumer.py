@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from shared.aggregate import Aggregate
 from shared.contracts import CATALOG
 from shared.errors import DomainError
-from shared.events import Envelope
+from shared.events import Envelope, InvalidEvent
 from shared.messaging.consumer import BackendUnavailable, IdempotentConsumer
 from shared.storage import deferred_writes
 from tests.unit.shared.conftest import FakeProducer, FakeRecord
@@ -58,7 +58,7 @@ class Writer:
                 "plan.returned", envelope.payload, tenant="1671", aggregate_id=envelope.event_id, aggregate_version=1
             )
         failures = self.fail.get(envelope.event_id)
-        if failures and isinstance(failures[0], DomainError):
+        if failures and isinstance(failures[0], DomainError | InvalidEvent):  # permanent
             raise failures[0]
         if failures:
             raise failures.pop(0)
@@ -125,16 +125,24 @@ def test_one_transaction_for_the_whole_batch(store, five) -> None:
     assert written(store) == sorted(e.event_id for e in five)
 
 
-def test_a_poison_event_in_the_middle_goes_to_the_dlq_alone(store, five) -> None:
+@pytest.mark.parametrize(
+    ("refusal", "reason"),
+    [
+        (DomainError("nope", "Tidak.", "No."), "refused by handler: nope"),
+        (InvalidEvent("payload of plan.returned v1 is invalid"), "invalid event: payload of plan.returned"),
+    ],
+)
+def test_a_poison_event_in_the_middle_goes_to_the_dlq_alone(store, five, refusal, reason) -> None:
     poison = five[2]
-    handler = Writer(store, fail={poison.event_id: [DomainError("nope", "Tidak.", "No.")]})
+    handler = Writer(store, fail={poison.event_id: [refusal]})
     producer = FakeProducer()
     outcomes = consumer_for(store, handler, producer).handle_batch(records([e.to_json() for e in five]))
     assert [o.status for o in outcomes] == ["processed", "processed", "dead_lettered", "processed", "processed"]
     [dead] = producer.sent
     assert dead["value"] == poison.to_json()
     assert dead["headers"]["dlq.source.offset"] == b"12"
-    assert "refused by handler: nope" in dead["headers"]["dlq.error"].decode()
+    assert reason in dead["headers"]["dlq.error"].decode()
+    assert dead["headers"]["dlq.attempts"] == b"1"
     # its write was rolled back with its savepoint; the others committed with their inbox rows
     assert written(store) == sorted(e.event_id for e in five if e is not poison)
     assert processed_count(store) == 4

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from typing import ClassVar
 
 import pytest
 from sqlalchemy import func, select
 
 from shared.contracts import CATALOG
 from shared.errors import DomainError
-from shared.events import Envelope
+from shared.events import Envelope, InvalidEvent
 from shared.messaging.consumer import BackendUnavailable, IdempotentConsumer
 from tests.unit.shared.conftest import FakeProducer, FakeRecord
 
@@ -158,6 +159,61 @@ def test_events_without_a_handler_are_ignored(store) -> None:
     assert consumer.handle(record(returned_event().to_json())).status == "ignored"
     assert producer.sent == []
     assert processed_count(store) == 0
+
+
+def test_an_unhandled_type_is_ignored_without_reading_its_payload(store) -> None:
+    data = json.loads(returned_event().to_json())
+    data["payload"]["period_year"] = "tahun ini"  # nobody here reads it, so nobody refuses it
+    producer = FakeProducer()
+    consumer = IdempotentConsumer(name="g", catalog=CATALOG, handlers={}, uow_factory=store.uow, dlq_producer=producer)
+    assert consumer.handle(record(json.dumps(data).encode())).status == "ignored"
+    assert producer.sent == []
+
+
+class Reader(Recorder):
+    """A handler that names what it reads of plan.returned."""
+
+    reads: ClassVar = {"plan.returned": ("nip", "reason")}
+
+    def __init__(self, error: Exception | None = None) -> None:
+        super().__init__(fail_times=1 if error else 0, error=error)
+        self.payloads: list[dict] = []
+
+    def __call__(self, uow, envelope: Envelope) -> None:
+        super().__call__(uow, envelope)
+        self.payloads.append(envelope.payload)
+
+
+def test_a_handler_gets_the_fields_it_reads_validated_and_no_others(store) -> None:
+    data = json.loads(returned_event().to_json())
+    data["payload"]["period_year"] = "tahun ini"
+    handler, producer = Reader(), FakeProducer()
+    assert make_consumer(store, handler, producer).handle(record(json.dumps(data).encode())).status == "processed"
+    assert handler.payloads == [{"nip": "198503302010011002", "reason": "Lengkapi IKI."}]
+    data["payload"]["reason"] = ""  # a field it reads is checked as before
+    outcome = make_consumer(store, Reader(), producer).handle(record(json.dumps(data).encode(), offset=1))
+    assert outcome.status == "dead_lettered"
+    assert "reason" in producer.sent[0]["headers"]["dlq.error"].decode()
+
+
+def test_an_event_a_handler_finds_invalid_is_dead_lettered_without_retries(store) -> None:
+    handler, producer = (
+        Reader(error=InvalidEvent("payload of plan.returned v1 is invalid", {"skp_id": ["bad"]})),
+        FakeProducer(),
+    )
+    outcome = make_consumer(store, handler, producer, max_attempts=3).handle(record(returned_event().to_json()))
+    assert outcome.status == "dead_lettered"
+    assert producer.sent[0]["headers"]["dlq.attempts"] == b"1"
+    assert "invalid event: payload of plan.returned v1 is invalid" in producer.sent[0]["headers"]["dlq.error"].decode()
+    assert processed_count(store) == 0
+
+
+def test_a_handler_may_only_read_fields_of_the_contract(store) -> None:
+    class Misspelt(Recorder):
+        reads: ClassVar = {"plan.returned": ("nip", "alasan")}
+
+    with pytest.raises(ValueError, match="alasan"):
+        make_consumer(store, Misspelt(), FakeProducer())
 
 
 def test_a_dlq_that_cannot_be_written_stops_the_offset(store) -> None:

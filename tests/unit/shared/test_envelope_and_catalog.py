@@ -117,6 +117,60 @@ def test_catalog_reads_tolerantly() -> None:
     assert "new_optional_field" not in CATALOG.read(envelope).payload
 
 
+# --- a reader that names the fields it uses ---------------------------------------------------
+
+READS = CATALOG.check_reads("plan.returned", ["nip", "reason"])
+
+
+def test_a_partial_read_validates_and_keeps_only_the_fields_named() -> None:
+    envelope = make_envelope(payload={**make_envelope().payload, "period_year": "tahun ini"})
+    read = CATALOG.read(envelope, READS)
+    # The invalid field is not one the reader uses: neither checked nor handed on.
+    assert read.payload == {"nip": "198503302010011002", "reason": "Target IKI belum terukur."}
+    assert read.partly_read
+    bad = make_envelope(payload={**make_envelope().payload, "nip": "123"})
+    with pytest.raises(InvalidEvent, match="nip"):
+        CATALOG.read(bad, READS)
+
+
+def test_a_partly_read_event_is_completed_whole_before_it_goes_anywhere() -> None:
+    original = make_envelope()
+    read = CATALOG.read(original, READS)
+    with pytest.raises(InvalidEvent, match="read in part"):
+        read.to_json()
+    whole = CATALOG.complete(read)
+    assert not whole.partly_read
+    assert whole == CATALOG.read(original)
+    assert json.loads(whole.to_json())["payload"]["employee_name"] == "Siti Aminah"
+    # A field the reader skipped is checked when the whole event is wanted.
+    broken = CATALOG.read(make_envelope(payload={**make_envelope().payload, "period_year": "x"}), READS)
+    with pytest.raises(InvalidEvent, match="period_year"):
+        CATALOG.complete(broken)
+
+
+def test_reading_nothing_of_the_payload_keeps_the_envelope() -> None:
+    read = CATALOG.read(make_envelope(), frozenset())
+    assert read.payload == {}
+    assert (read.event_type, read.tenant, read.aggregate_version) == ("plan.returned", "1671", 3)
+    assert CATALOG.complete(read).payload["reason"] == "Target IKI belum terukur."
+
+
+def test_an_older_version_is_read_whole_for_its_upcaster() -> None:
+    catalog = _greeting_catalog()
+    reads = catalog.check_reads("greeting.sent", ["first_name"])
+    old = make_envelope(event_type="greeting.sent", schema_version=1, payload={"name": "Siti"})
+    read = catalog.read(old, reads)
+    assert read.payload == {"first_name": "Siti", "language": "id"}
+    assert not read.partly_read
+    new = make_envelope(event_type="greeting.sent", schema_version=2, payload={"first_name": "Siti"})
+    assert catalog.read(new, reads).payload == {"first_name": "Siti"}  # language unread
+
+
+def test_a_reader_may_only_name_fields_of_the_contract() -> None:
+    with pytest.raises(ValueError, match="alasan"):
+        CATALOG.check_reads("plan.returned", ["nip", "alasan"])
+
+
 def test_catalog_routes_by_topic_and_keys_by_nip() -> None:
     envelope = CATALOG.prepare(make_envelope())
     assert CATALOG.topic_of("plan.returned") == "kinerja.planning.events"
