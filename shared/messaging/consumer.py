@@ -76,7 +76,7 @@ Reads = Mapping[str, Collection[str]]
 MAX_EVENT_BYTES = 1024 * 1024
 
 
-def _reads_of(catalog: EventCatalog, handlers: Mapping[str, Handler]) -> dict[str, frozenset[str]]:
+def reads_of(catalog: EventCatalog, handlers: Mapping[str, Handler]) -> dict[str, frozenset[str]]:
     """Per handled event type, the payload fields its handler names in `reads` (checked now)."""
     reads: dict[str, frozenset[str]] = {}
     for event_type, handler in handlers.items():
@@ -135,7 +135,7 @@ class IdempotentConsumer:
         self.name = name
         self._catalog = catalog
         self._handlers = dict(handlers)
-        self._reads = _reads_of(catalog, self._handlers)
+        self._reads = reads_of(catalog, self._handlers)
         self._uow_factory = uow_factory
         self._dlq_producer = dlq_producer
         self._max_attempts = max(1, max_attempts)
