@@ -7,8 +7,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from services.notifications.bootstrap import event_handlers
 from shared.contracts import CATALOG
 from shared.events import Envelope
+from shared.messaging.consumer import IdempotentConsumer
+from shared.runtime import ServiceRuntime
+from tests.unit.shared.conftest import FakeProducer
 
 TENANT = "1671"
 EMPLOYEE = "198503302010011002"
@@ -111,6 +115,7 @@ for _type in (
     "coaching.check_in_recorded",
     "coaching.closed",
     "training.recommended",
+    "incentive.calculated",
 ):
     PAYLOADS.setdefault(_type, json.loads((CONTRACT_SAMPLES / f"{_type}.v1.json").read_text(encoding="utf-8")))
 
@@ -124,18 +129,37 @@ def payload(event_type: str, **changes: Any) -> dict[str, Any]:
     return {**PAYLOADS[event_type], **changes}
 
 
+def wire_envelope(
+    event_type: str, tenant: str = TENANT, occurred_at: datetime | None = None, **changes: Any
+) -> Envelope:
+    """An event as it arrives from the broker, not yet read by anyone."""
+    return Envelope.new(
+        occurred_at=occurred_at,
+        event_type=event_type,
+        schema_version=CATALOG.latest(event_type).version,
+        producer="test",
+        tenant=tenant,
+        aggregate_id="agg-1",
+        aggregate_version=1,
+        payload=payload(event_type, **changes),
+        correlation_id="corr-1",
+    )
+
+
 def envelope(event_type: str, tenant: str = TENANT, occurred_at: datetime | None = None, **changes: Any) -> Envelope:
-    """An event as the consumer hands it to a handler: validated against the contract."""
-    return CATALOG.read(
-        Envelope.new(
-            occurred_at=occurred_at,
-            event_type=event_type,
-            schema_version=CATALOG.latest(event_type).version,
-            producer="test",
-            tenant=tenant,
-            aggregate_id="agg-1",
-            aggregate_version=1,
-            payload=payload(event_type, **changes),
-            correlation_id="corr-1",
-        )
+    """An event as the consumer hands a handler that reads it whole: validated against the contract."""
+    return CATALOG.read(wire_envelope(event_type, tenant, occurred_at, **changes))
+
+
+def worker_consumer(
+    runtime: ServiceRuntime, dlq_producer: Any = None, name: str = "kinerja-notifications"
+) -> IdempotentConsumer:
+    """The worker's consumer (its handlers, their `reads`) on a fake dead-letter producer."""
+    return IdempotentConsumer(
+        name=name,
+        catalog=CATALOG,
+        handlers=event_handlers(runtime),
+        uow_factory=runtime.uow,
+        dlq_producer=dlq_producer or FakeProducer(),
+        sleep=lambda _s: None,
     )

@@ -11,23 +11,10 @@ import uuid
 from sqlalchemy import event, select
 
 from services.notifications.adapters.tables import appeal_windows, deliveries, notices
-from services.notifications.bootstrap import event_handlers
 from shared.contracts import CATALOG
 from shared.events import Envelope
-from shared.messaging.consumer import IdempotentConsumer
-from tests.unit.notifications.notifications_samples import ATASAN, EMPLOYEE, employee, envelope
-from tests.unit.shared.conftest import FakeProducer, FakeRecord
-
-
-def consumer(runtime, name: str = "kinerja-notifications") -> IdempotentConsumer:
-    return IdempotentConsumer(
-        name=name,
-        catalog=CATALOG,
-        handlers=event_handlers(runtime),
-        uow_factory=runtime.uow,
-        dlq_producer=FakeProducer(),
-        sleep=lambda _s: None,
-    )
+from tests.unit.notifications.notifications_samples import ATASAN, EMPLOYEE, employee, envelope, worker_consumer
+from tests.unit.shared.conftest import FakeRecord
 
 
 def as_records(envelopes: list[Envelope]) -> list[FakeRecord]:
@@ -51,7 +38,7 @@ def test_a_person_registered_earlier_in_the_batch_is_the_one_the_notice_uses(run
         envelope("employee.updated", **employee(EMPLOYEE, "Siti Aminah", email="siti@palembang.go.id")),
         envelope("evaluation.completed"),
     ]
-    outcomes = consumer(runtime).handle_batch(as_records(batch))
+    outcomes = worker_consumer(runtime).handle_batch(as_records(batch))
     assert [o.status for o in outcomes] == ["processed"] * 3
     # the e-mail address came with the second event, after the batch had read the directory
     (mail,) = [d for d in rows(runtime, deliveries) if d["channel"] == "email"]
@@ -61,9 +48,9 @@ def test_a_person_registered_earlier_in_the_batch_is_the_one_the_notice_uses(run
 
 def test_a_redelivery_under_a_new_group_stores_no_second_notice(runtime) -> None:
     completed = envelope("evaluation.completed")
-    consumer(runtime).handle_batch(as_records([completed, fresh(envelope("plan.returned"))]))
+    worker_consumer(runtime).handle_batch(as_records([completed, fresh(envelope("plan.returned"))]))
     before = rows(runtime, notices)
-    outcomes = consumer(runtime, name="kinerja-notifications-replay").handle_batch(
+    outcomes = worker_consumer(runtime, name="kinerja-notifications-replay").handle_batch(
         as_records([completed, fresh(envelope("plan.returned"))])
     )
     assert [o.status for o in outcomes] == ["processed", "processed"]
@@ -74,7 +61,7 @@ def test_a_redelivery_under_a_new_group_stores_no_second_notice(runtime) -> None
 
 
 def test_a_batch_reads_the_directory_once_not_per_event(runtime) -> None:
-    consumer(runtime).handle_batch(
+    worker_consumer(runtime).handle_batch(
         as_records(
             [
                 envelope("employee.registered", **employee(EMPLOYEE, "Siti Aminah")),
@@ -90,14 +77,14 @@ def test_a_batch_reads_the_directory_once_not_per_event(runtime) -> None:
 
     event.listen(runtime.engine, "before_cursor_execute", seen)
     batch = [fresh(envelope("evaluation.completed")) for _ in range(20)]
-    outcomes = consumer(runtime).handle_batch(as_records(batch))
+    outcomes = worker_consumer(runtime).handle_batch(as_records(batch))
     assert [o.status for o in outcomes] == ["processed"] * 20
     assert len(selects) == 1
     assert len(rows(runtime, notices)) == 20
 
 
 def test_a_batch_inserts_its_notices_and_e_mails_in_one_statement_each(runtime) -> None:
-    consumer(runtime).handle_batch(
+    worker_consumer(runtime).handle_batch(
         as_records([envelope("employee.registered", **employee(EMPLOYEE, "Siti", email="siti@palembang.go.id"))])
     )
     inserts: list[tuple[str, int]] = []
@@ -108,7 +95,7 @@ def test_a_batch_inserts_its_notices_and_e_mails_in_one_statement_each(runtime) 
 
     event.listen(runtime.engine, "before_cursor_execute", seen)
     batch = [fresh(envelope("evaluation.completed")) for _ in range(12)]
-    outcomes = consumer(runtime).handle_batch(as_records(batch))
+    outcomes = worker_consumer(runtime).handle_batch(as_records(batch))
     assert [o.status for o in outcomes] == ["processed"] * 12
     assert sorted(inserts) == [("deliveries", 12), ("notices", 12)]
     assert len(rows(runtime, notices)) == 12
@@ -131,7 +118,7 @@ def test_a_revision_in_the_same_batch_closes_the_appeal_window_its_result_opened
         envelope("evaluation.completed"),
         envelope("evaluation.revised"),
     ]
-    outcomes = consumer(runtime).handle_batch(as_records(batch))
+    outcomes = worker_consumer(runtime).handle_batch(as_records(batch))
     assert [o.status for o in outcomes] == ["processed"] * 4
     windows = {(w["nip"], w["evaluation_id"]): w["closed"] for w in rows(runtime, appeal_windows)}
     revised = batch[3].payload

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -15,10 +14,9 @@ from services.notifications.bootstrap import create_app, create_dispatcher, even
 from services.notifications.settings import NotificationSettings, RetryPolicy
 from shared.contracts import CATALOG
 from shared.events import Envelope
-from shared.messaging.consumer import IdempotentConsumer
 from shared.webhook_signature import verify_signature
 from tests.unit.notifications.local_servers import webhook_receiver
-from tests.unit.notifications.notifications_samples import EMPLOYEE, PAYLOADS, TENANT, envelope, payload
+from tests.unit.notifications.notifications_samples import EMPLOYEE, envelope, wire_envelope, worker_consumer
 from tests.unit.shared.conftest import FakeProducer, FakeRecord
 
 AGENCY = "199912312020121001"  # the agency token's subject
@@ -198,37 +196,9 @@ IKI_RESULT = {
 }
 
 
-def contract_sample(event_type: str) -> dict:
-    return json.loads(
-        (Path(__file__).parents[2] / "contract" / "samples" / f"{event_type}.v1.json").read_text(encoding="utf-8")
-    )
-
-
 def as_record(event_type: str, offset: int = 0, **changes) -> tuple[Envelope, FakeRecord]:
-    """An event as it arrives from the broker (not yet read by anyone); the contract's sample of a
-    type notifications has no sample of its own for."""
-    wire = Envelope.new(
-        event_type=event_type,
-        schema_version=CATALOG.latest(event_type).version,
-        producer="evaluation",
-        tenant=TENANT,
-        aggregate_id="agg-1",
-        aggregate_version=1,
-        payload=payload(event_type, **changes) if event_type in PAYLOADS else contract_sample(event_type),
-        correlation_id="corr-1",
-    )
+    wire = wire_envelope(event_type, **changes)
     return wire, FakeRecord(CATALOG.topic_of(event_type), 0, offset, EMPLOYEE.encode(), wire.to_json())
-
-
-def worker(runtime, dead_letters: FakeProducer) -> IdempotentConsumer:
-    return IdempotentConsumer(
-        name="kinerja-notifications",
-        catalog=CATALOG,
-        handlers=event_handlers(runtime),
-        uow_factory=runtime.uow,
-        dlq_producer=dead_letters,
-        sleep=lambda _s: None,
-    )
 
 
 def webhook_bodies(runtime) -> list[dict]:
@@ -253,7 +223,7 @@ def test_a_forwarded_event_is_whole_though_the_notice_read_part_of_it(runtime, d
     dead_letters = FakeProducer()
     sent, record = as_record("evaluation.completed", breakdown=[IKI_RESULT])
     forwarded, other = as_record("incentive.calculated", offset=1)
-    outcomes = worker(runtime, dead_letters).handle_batch([record, other])
+    outcomes = worker_consumer(runtime, dead_letters).handle_batch([record, other])
     assert [o.status for o in outcomes] == ["processed", "processed"]
     assert dead_letters.sent == []
     bodies = {body["event_type"]: body for body in webhook_bodies(runtime)}
@@ -269,10 +239,10 @@ def test_a_field_the_notice_does_not_use_is_checked_only_if_the_event_is_forward
     dead_letters = FakeProducer()
     _, record = as_record("evaluation.completed", breakdown=[broken])
     # No agency subscribes: the employee is told, and nothing reads the broken breakdown.
-    assert worker(runtime, dead_letters).handle(record).status == "processed"
+    assert worker_consumer(runtime, dead_letters).handle(record).status == "processed"
     register(dev_client, agency(), "http://127.0.0.1:9/hook", ["evaluation.completed"])
     _, again = as_record("evaluation.completed", offset=1, breakdown=[broken], evaluation_id="ev-2")
-    assert worker(runtime, dead_letters).handle(again).status == "dead_lettered"
+    assert worker_consumer(runtime, dead_letters).handle(again).status == "dead_lettered"
     (dead,) = dead_letters.sent
     assert "achievement_pct" in dead["headers"]["dlq.error"].decode()
     assert webhook_bodies(runtime) == []
