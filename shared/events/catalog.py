@@ -78,11 +78,14 @@ class EventCatalog:
     def topics(self) -> set[str]:
         return {d.topic for d in self._defs.values()}
 
+    def payload_fields(self, event_type: str) -> frozenset[str]:
+        """The payload fields of the newest version of an event type."""
+        return frozenset(self._schema(event_type, self.latest(event_type).version, None)[0].fields)
+
     def check_reads(self, event_type: str, reads: Collection[str]) -> frozenset[str]:
         """The fields a reader names, checked against the newest version's schema (a misspelt or a
         removed field fails at start-up, not on the first event)."""
-        known = self.latest(event_type).schema().fields
-        unknown = sorted(set(reads) - set(known))
+        unknown = sorted(set(reads) - self.payload_fields(event_type))
         if unknown:
             raise ValueError(f"{event_type} has no payload fields {unknown}")
         return frozenset(reads)
@@ -95,10 +98,13 @@ class EventCatalog:
         if definition is None:
             raise UnknownEventType(event_type, version)
         # Unknown payload fields are dropped, not refused: newer producers may add optional fields.
-        whole = definition.schema(unknown=ma.EXCLUDE)
-        # A subset of a schema whose load is its dump loads to its dump too.
-        schema = whole if reads is None else definition.schema(only=reads, unknown=ma.EXCLUDE)
-        cached = self._schemas[(event_type, version, reads)] = (schema, load_is_dump(whole))
+        if reads is None:
+            schema = definition.schema(unknown=ma.EXCLUDE)
+            cached = (schema, load_is_dump(schema))
+        else:  # a subset of a schema whose load is its dump loads to its dump too
+            loaded_is_normal = self._schema(event_type, version, None)[1]
+            cached = (definition.schema(only=reads, unknown=ma.EXCLUDE), loaded_is_normal)
+        self._schemas[(event_type, version, reads)] = cached
         return cached
 
     def validate_payload(
@@ -130,9 +136,7 @@ class EventCatalog:
         version only they are validated and kept; the envelope keeps the payload as received for
         `complete`. An older version is read whole: its upcasters work on whole payloads."""
         version = envelope.schema_version
-        if (envelope.event_type, version) not in self._defs:
-            raise UnknownEventType(envelope.event_type, version)
-        latest = self._latest[envelope.event_type]
+        latest = self._latest.get(envelope.event_type, 0)  # an unknown type is refused by validate_payload
         if reads is not None and version == latest:
             payload = self.validate_payload(envelope.event_type, version, envelope.payload, reads)
             return envelope.with_payload(payload, version, received_payload=envelope.payload)

@@ -8,9 +8,11 @@ commands open their own.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from services.notifications.adapters import deadline_facts, delivery_log, directory, notice_view, webhook_registry
 from services.notifications.domain.facts import CONSUMED_EVENT_TYPES, NoticeDraft, category_of, drafts_for
@@ -19,7 +21,7 @@ from services.notifications.domain.templates import RenderedNotice, TemplateSet
 from shared.auth import Principal
 from shared.contracts import CATALOG, SERVICE_TOPICS, public_definitions
 from shared.errors import NotFound
-from shared.events import Envelope, EventDefinition
+from shared.events import Envelope
 from shared.messaging.consumer import Handler
 from shared.storage import session_cache
 from shared.storage.unit_of_work import UnitOfWork
@@ -207,39 +209,40 @@ def notify(uow: UnitOfWork, envelope: Envelope, templates: TemplateSet) -> list[
 
 _EMPLOYEE_EVENTS = ("employee.registered", "employee.moved", "employee.atasan_changed", "employee.updated")
 _RESULT_EVENTS = ("evaluation.completed", "evaluation.revised")
-# Every event type `project` keeps something of.
-PROJECTED_EVENT_TYPES = frozenset(
-    {
-        *_EMPLOYEE_EVENTS,
-        "unit.registered",
-        "unit.changed",
-        "plan.submitted",
-        "plan.approved",
-        "plan.amended",
-        "plan.returned",
-        "progress.reported",
-        *_RESULT_EVENTS,
-    }
-)
+
+Projection = Callable[[Session, Envelope], None]
+
+
+def _plan_decided(outcome: str) -> Projection:
+    return lambda session, e: deadline_facts.plan_decided(
+        session, e.tenant, e.payload, outcome, e.occurred_at, e.event_id
+    )
+
+
+# What each event type feeds: the directory, or the facts reminders need.
+PROJECTIONS: dict[str, Projection] = {
+    **dict.fromkeys(_EMPLOYEE_EVENTS, lambda session, e: directory.save_person(session, e.tenant, e.payload)),
+    **dict.fromkeys(
+        ("unit.registered", "unit.changed"), lambda session, e: directory.save_unit(session, e.tenant, e.payload)
+    ),
+    "plan.submitted": lambda session, e: deadline_facts.plan_submitted(
+        session, e.tenant, e.payload, e.occurred_at, e.event_id
+    ),
+    "plan.approved": _plan_decided("approved"),
+    "plan.amended": _plan_decided("approved"),
+    "plan.returned": _plan_decided("returned"),
+    "progress.reported": lambda session, e: deadline_facts.realisasi_reported_for(session, e.tenant, e.payload),
+    **dict.fromkeys(
+        _RESULT_EVENTS,
+        lambda session, e: deadline_facts.result_published(session, e.tenant, e.payload, e.occurred_at),
+    ),
+}
 
 
 def project(uow: UnitOfWork, envelope: Envelope) -> None:
-    p, tenant, kind = envelope.payload, envelope.tenant, envelope.event_type
-    at = envelope.occurred_at
-    if kind in _EMPLOYEE_EVENTS:
-        directory.save_person(uow.session, tenant, p)
-    elif kind in ("unit.registered", "unit.changed"):
-        directory.save_unit(uow.session, tenant, p)
-    elif kind == "plan.submitted":
-        deadline_facts.plan_submitted(uow.session, tenant, p, at, envelope.event_id)
-    elif kind in ("plan.approved", "plan.amended"):
-        deadline_facts.plan_decided(uow.session, tenant, p, "approved", at, envelope.event_id)
-    elif kind == "plan.returned":
-        deadline_facts.plan_decided(uow.session, tenant, p, "returned", at, envelope.event_id)
-    elif kind == "progress.reported":
-        deadline_facts.realisasi_reported_for(uow.session, tenant, p)
-    elif kind in _RESULT_EVENTS:
-        deadline_facts.result_published(uow.session, tenant, p, at)
+    projection = PROJECTIONS.get(envelope.event_type)
+    if projection is not None:
+        projection(uow.session, envelope)
 
 
 def fan_out_to_webhooks(uow: UnitOfWork, envelope: Envelope, *, new: bool = False) -> int:
@@ -291,9 +294,9 @@ def event_handlers(templates: TemplateSet) -> Mapping[str, Handler]:
         fan_out_to_webhooks(uow, envelope)
 
     handle.prefetch = prefetch  # type: ignore[attr-defined]
-    definitions = [definition for definition in public_definitions() if definition.topic != OWN_TOPIC]
-    handle.reads = payload_reads(definitions)  # type: ignore[attr-defined]
-    return {definition.event_type: handle for definition in definitions}
+    event_types = [definition.event_type for definition in public_definitions() if definition.topic != OWN_TOPIC]
+    handle.reads = payload_reads(event_types)  # type: ignore[attr-defined]
+    return dict.fromkeys(event_types, handle)
 
 
 # What an evaluation result carries for its readers' analysis (the per-IKI breakdown, the
@@ -301,19 +304,18 @@ def event_handlers(templates: TemplateSet) -> Mapping[str, Handler]:
 _RESULT_ANALYSIS = frozenset({"breakdown", "explanation", "strengths", "weaknesses"})
 
 
-def payload_reads(definitions: Sequence[EventDefinition]) -> dict[str, frozenset[str]]:
+def payload_reads(event_types: Sequence[str]) -> dict[str, frozenset[str]]:
     """What the handler reads of each payload (the consumer validates only that; see EventCatalog.read).
 
     Nothing of an event type that neither makes a notice nor feeds a projection: the worker only
     forwards it to the agencies' webhooks, and validates the whole of it when it does
     (`fan_out_to_webhooks`). An evaluation result without its analysis. The rest whole."""
     reads: dict[str, frozenset[str]] = {}
-    for definition in definitions:
-        kind = definition.event_type
-        if kind not in CONSUMED_EVENT_TYPES and kind not in PROJECTED_EVENT_TYPES:
+    for kind in event_types:
+        if kind not in CONSUMED_EVENT_TYPES and kind not in PROJECTIONS:
             reads[kind] = frozenset()
         elif kind in _RESULT_EVENTS:
-            reads[kind] = frozenset(definition.schema().fields) - _RESULT_ANALYSIS
+            reads[kind] = CATALOG.payload_fields(kind) - _RESULT_ANALYSIS
     return reads
 
 
