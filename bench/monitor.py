@@ -112,13 +112,13 @@ class Lag:
 COUNTS = {
     "evaluation": """SELECT
         (SELECT count(*) FROM close_items WHERE close_id = :close AND status <> 'pending'),
-        (SELECT count(*) FROM outbox WHERE published_at IS NULL)""",
+        (SELECT count(*) FROM outbox)""",
     "rewards": """SELECT (SELECT count(*) FROM decisions WHERE period_year = :year),
-        (SELECT count(*) FROM outbox WHERE published_at IS NULL)""",
+        (SELECT count(*) FROM outbox)""",
     "notifications": """SELECT
         (SELECT count(DISTINCT source_event_id) FROM notices WHERE event_type = 'evaluation.completed'),
-        (SELECT count(*) FROM outbox WHERE published_at IS NULL)""",
-    "planning": """SELECT 0, (SELECT count(*) FROM outbox WHERE published_at IS NULL)""",
+        (SELECT count(*) FROM outbox)""",
+    "planning": """SELECT 0, (SELECT count(*) FROM outbox)""",
 }
 
 

@@ -326,12 +326,8 @@ def outbox_status(service: str) -> dict[str, Any]:
 
     runtime = _bootstrap_module(service).create_runtime()
     t = runtime.tables.outbox
-    with runtime.engine.connect() as conn:
-        backlog, oldest = conn.execute(
-            select(func.count(), func.min(t.c.created_at)).where(t.c.published_at.is_(None))
-        ).one()
-        last_published = conn.execute(select(func.max(t.c.published_at))).scalar()
-        total = conn.execute(select(func.count()).select_from(t)).scalar()
+    with runtime.engine.connect() as conn:  # the outbox holds only what the relay has not sent yet
+        backlog, oldest = conn.execute(select(func.count(), func.min(t.c.created_at)).select_from(t)).one()
     if oldest is not None and oldest.tzinfo is None:
         oldest = oldest.replace(tzinfo=UTC)
     return {
@@ -339,8 +335,6 @@ def outbox_status(service: str) -> dict[str, Any]:
         "backlog": int(backlog),
         "oldest_unpublished_at": oldest.isoformat() if oldest else None,
         "oldest_unpublished_age_s": round((datetime.now(UTC) - oldest).total_seconds(), 1) if oldest else None,
-        "last_published_at": last_published.isoformat() if last_published else None,
-        "rows": int(total),
     }
 
 

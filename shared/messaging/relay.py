@@ -1,8 +1,15 @@
-"""Outbox relay: publishes committed outbox rows to Kafka, then marks them published.
+"""Outbox relay: publishes committed outbox rows to Kafka, then deletes them.
 
-It selects *unpublished* rows rather than rows after a high-water mark, so a row whose id was
-allocated early but committed late is still sent. A crash after the broker acknowledged but
-before the mark commits sends those rows again: a duplicate (consumers dedupe), never a loss.
+The outbox holds only what the broker has not acknowledged yet: the relay sends the rows there, in
+id order, rather than rows after a high-water mark, so a row whose id was allocated early but
+committed late is still sent. A crash after the broker acknowledged but before the delete commits
+sends those rows again: a duplicate (consumers dedupe), never a loss. What was published lives on
+in the topics (their retention) and, for each service's own aggregates, in its event store.
+
+Deleting rather than marking a row published is the cheap way out on PostgreSQL: a delete only
+stamps the row, where `UPDATE … SET published_at` wrote a new version of it with new entries in
+every index, and the rows left behind by the updates made the next pass's search for unpublished
+rows walk past all of them (10 of 12 seconds in draining 87,000 rows, docs/scaling.md, fix 22).
 
 Between passes it waits: on PostgreSQL for a NOTIFY on the outbox channel, which every transaction
 that writes outbox rows sends as it commits (the worker's own consumer, the web process), or at
@@ -22,7 +29,7 @@ from typing import Any
 
 import psycopg
 from kafka import KafkaProducer
-from sqlalchemy import Connection, Engine, Row, Table, func, select, update
+from sqlalchemy import Connection, Engine, Row, Table, delete, func, select
 
 from shared.metrics import record_published, update_outbox
 from shared.storage.database import is_postgres
@@ -62,32 +69,31 @@ class OutboxRelay:
     def publish_pending(self) -> int:
         """Publish one batch; return how many rows were sent (0 when idle or another relay holds the lock)."""
         if is_postgres(self._engine):
-            # The advisory lock lives as long as this transaction: select, send and mark inside it.
+            # The advisory lock lives as long as this transaction: select, send and delete inside it.
             # It blocks no writer (plain reads take no row locks).
             with self._engine.begin() as conn:
                 if not conn.execute(select(func.pg_try_advisory_xact_lock(self._lock_key))).scalar():
                     return 0
-                rows = self._unpublished(conn)
+                rows = self._unsent(conn)
                 if rows:
                     self._send(rows)
-                    self._mark(conn, rows)
+                    self._remove(conn, rows)
         else:
             # SQLite (local runs, one worker): a transaction there holds the database's write lock,
             # so the broker round trip must happen outside it.
             with self._engine.begin() as conn:
-                rows = self._unpublished(conn)
+                rows = self._unsent(conn)
             if rows:
                 self._send(rows)
                 with self._engine.begin() as conn:
-                    self._mark(conn, rows)
+                    self._remove(conn, rows)
         log.debug("relayed %d outbox rows", len(rows))
         return len(rows)
 
-    def _unpublished(self, conn: Connection) -> Sequence[Row[Any]]:
+    def _unsent(self, conn: Connection) -> Sequence[Row[Any]]:
         t = self._table
         return conn.execute(
             select(t.c.id, t.c.topic, t.c.message_key, t.c.value, t.c.event_type, t.c.event_id)
-            .where(t.c.published_at.is_(None))
             .order_by(t.c.id)
             .limit(self._batch_size)
         ).all()
@@ -107,11 +113,9 @@ class OutboxRelay:
             future.get(timeout=self._send_timeout_s)  # raises: nothing is marked, all is sent again
         record_published(self._lock_name, rows)
 
-    def _mark(self, conn: Connection, rows: Sequence[Row[Any]]) -> None:
+    def _remove(self, conn: Connection, rows: Sequence[Row[Any]]) -> None:
         t = self._table
-        conn.execute(
-            update(t).where(in_values(conn, t.c.id, [row.id for row in rows])).values(published_at=datetime.now(UTC))
-        )
+        conn.execute(delete(t).where(in_values(conn, t.c.id, [row.id for row in rows])))
 
     @property
     def listening(self) -> bool:
@@ -162,15 +166,13 @@ class OutboxRelay:
     def backlog(self) -> int:
         t = self._table
         with self._engine.connect() as conn:
-            return int(conn.execute(select(func.count()).select_from(t).where(t.c.published_at.is_(None))).scalar_one())
+            return int(conn.execute(select(func.count()).select_from(t)).scalar_one())
 
     def status(self) -> tuple[int, datetime | None]:
         """(unpublished rows, creation time of the oldest of them) — for operators and metrics."""
         t = self._table
         with self._engine.connect() as conn:
-            count, oldest = conn.execute(
-                select(func.count(), func.min(t.c.created_at)).select_from(t).where(t.c.published_at.is_(None))
-            ).one()
+            count, oldest = conn.execute(select(func.count(), func.min(t.c.created_at)).select_from(t)).one()
         if oldest is not None and oldest.tzinfo is None:  # SQLite returns naive datetimes (stored as UTC)
             oldest = oldest.replace(tzinfo=UTC)
         return int(count), oldest

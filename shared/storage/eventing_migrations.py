@@ -61,3 +61,17 @@ def drop_v1() -> None:
         batch_op.drop_index("ix_outbox_unpublished")
     op.drop_table("outbox")
     op.drop_table("event_store")
+
+
+def upgrade_v2() -> None:
+    """The relay deletes the rows it has published instead of marking them: drop the published
+    rows and the index that found the unpublished ones (the primary key's order is the relay's)."""
+    op.execute(sa.text("DELETE FROM outbox WHERE published_at IS NOT NULL"))
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index("ix_outbox_unpublished")
+
+
+def downgrade_v2() -> None:
+    # Every row left is unpublished, as the previous release's relay reads a null published_at.
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.create_index("ix_outbox_unpublished", ["published_at", "id"], unique=False)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Integer, MetaData, String, Table, Text
 
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -46,8 +46,9 @@ def add_eventing_tables(metadata: MetaData) -> EventingTables:
         Column("event_type", String(120), nullable=False),
         Column("value", Text, nullable=False),
         Column("created_at", DateTime(timezone=True), nullable=False),
+        # Unused since the relay deletes what it has published (eventing v2): kept, always null in
+        # new rows, so that a worker of the previous release still runs during a rolling upgrade.
         Column("published_at", DateTime(timezone=True), nullable=True),
-        Index("ix_outbox_unpublished", "published_at", "id"),
     )
     processed_events = Table(
         "processed_events",

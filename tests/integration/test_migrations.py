@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+from datetime import UTC, datetime
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import insert, inspect, select
 
 from shared.config import Settings
 from shared.storage.migrations import alembic_config
@@ -42,5 +43,43 @@ def test_migrations_match_the_tables_and_round_trip(service: str, postgres) -> N
         assert set(inspect(runtime.engine).get_table_names()) <= {f"alembic_version_{service}"}
         runtime.migrate()
         assert set(runtime.metadata.tables) <= set(inspect(runtime.engine).get_table_names())
+    finally:
+        runtime.engine.dispose()
+
+
+def test_upgrading_the_outbox_keeps_only_the_rows_the_previous_relay_had_not_published(postgres) -> None:
+    """Eventing v2: the relay deletes what it sent, so the outbox is what is still to send. Rows the
+    previous release marked published go; the unpublished ones stay, in their order."""
+    from services.planning import bootstrap
+
+    settings = dataclasses.replace(Settings.from_env("planning"), database_url=postgres.new_database("mig_outbox"))
+    runtime = bootstrap.create_runtime(settings)
+    config = alembic_config(runtime.engine, runtime.metadata, runtime.versions_dir, "planning")
+    outbox = runtime.tables.outbox
+    try:
+        with runtime.engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "0003_skp_depth")  # the release before
+        now = datetime.now(UTC)
+        rows = [
+            {
+                "event_id": f"00000000-0000-4000-8000-00000000000{n}",
+                "topic": "kinerja.planning.events",
+                "message_key": "198503302010011002",
+                "event_type": "plan.submitted",
+                "value": "{}",
+                "created_at": now,
+                "published_at": now if n % 2 else None,
+            }
+            for n in range(1, 5)
+        ]
+        with runtime.engine.begin() as conn:
+            conn.execute(insert(outbox), rows)
+        runtime.migrate()
+
+        with runtime.engine.connect() as conn:
+            left = conn.execute(select(outbox.c.event_id).order_by(outbox.c.id)).scalars().all()
+        assert left == [rows[1]["event_id"], rows[3]["event_id"]]
+        assert "ix_outbox_unpublished" not in {i["name"] for i in inspect(runtime.engine).get_indexes("outbox")}
     finally:
         runtime.engine.dispose()

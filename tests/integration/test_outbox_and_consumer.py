@@ -1,7 +1,7 @@
 """The eventing core against real PostgreSQL and a real Kafka broker (KRaft).
 
 - the outbox relay publishes exactly what was committed, nothing rolled back, and does not skip
-  rows that commit out of order; a crash between publish and mark gives a duplicate, not a loss;
+  rows that commit out of order; a crash between publish and delete gives a duplicate, not a loss;
 - the idempotent consumer processes a redelivered event once, parks a poison message in the DLQ
   with its reason and keeps going, and commits its offsets only after its own transaction.
 """
@@ -132,13 +132,13 @@ class CrashAfterPublish(Exception):
     pass
 
 
-def test_crash_between_publish_and_mark_duplicates_and_the_consumer_dedupes(service, producer, kafka_bootstrap) -> None:
+def test_crash_between_publish_and_delete_duplicates_and_consumer_dedupes(service, producer, kafka_bootstrap) -> None:
     with service.uow() as uow:
         event = publish(uow, NIP_A, "sent twice")
         uow.commit()
 
     class CrashingProducer:
-        """The real producer, then a crash before the relay can mark the row published."""
+        """The real producer, then a crash before the relay can delete the sent row."""
 
         def send(self, *args, **kwargs):
             return producer.send(*args, **kwargs)

@@ -80,7 +80,7 @@ def decisions_made(runtime: ServiceRuntime) -> int:
 
 def unpublished(runtime: ServiceRuntime) -> int:
     outbox = runtime.tables.outbox
-    return count(runtime.engine, select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None)))
+    return count(runtime.engine, select(func.count()).select_from(outbox))
 
 
 def read_topic_event_ids(bootstrap: str, topic: str, expected: int, timeout_s: float = 120.0) -> Counter[str]:
