@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import psutil
-from kafka import KafkaAdminClient, TopicPartition
+from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 from kafka.protocol.consumer.offsets import IsolationLevel, OffsetSpec
 from prometheus_client.parser import text_string_to_metric_families
@@ -120,6 +120,43 @@ COUNTS = {
         (SELECT count(*) FROM outbox)""",
     "planning": """SELECT 0, (SELECT count(*) FROM outbox)""",
 }
+
+
+class ProducedMessages:
+    """The messages the system writes to its topics from now on, read back afterwards for their
+    mean size (the raw baseline sends messages of that size). Every `kinerja.*` topic but the dead
+    letters: the events topics and evaluation's work topic, as the outbox relays wrote them."""
+
+    def __init__(self, bootstrap: str) -> None:
+        self._consumer = KafkaConsumer(
+            bootstrap_servers=bootstrap, client_id="kinerja-bench-sizes", enable_auto_commit=False
+        )
+        topics = [t for t in self._consumer.topics() if t.startswith("kinerja.") and not t.endswith(".dlq")]
+        partitions = [TopicPartition(t, n) for t in topics for n in self._consumer.partitions_for_topic(t) or ()]
+        self._start: dict[TopicPartition, int] = self._consumer.end_offsets(partitions)
+
+    def mean_value_bytes(self, timeout_s: float = 120) -> int:
+        """Mean value size of the messages written since this object was made (0 if none)."""
+        consumer = self._consumer
+        try:
+            end = consumer.end_offsets(list(self._start))
+            pending = {tp for tp, offset in end.items() if offset > self._start[tp]}
+            consumer.assign(list(pending))
+            for tp in pending:
+                consumer.seek(tp, self._start[tp])
+            total = count = 0
+            deadline = time.monotonic() + timeout_s
+            while pending and time.monotonic() < deadline:
+                for tp, records in consumer.poll(timeout_ms=500, max_records=5000).items():
+                    inside = [r for r in records if r.offset < end[tp]]
+                    total += sum(len(r.value or b"") for r in inside)
+                    count += len(inside)
+                    if consumer.position(tp) >= end[tp]:
+                        pending.discard(tp)
+                        consumer.pause(tp)
+            return int(total / count) if count else 0
+        finally:
+            consumer.close()
 
 
 def cpu_seconds(root: psutil.Process, tree: list[psutil.Process]) -> float:

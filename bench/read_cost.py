@@ -1,11 +1,14 @@
 """What a consumer pays to read each event type: whole, and as the service's handler reads it.
 
-Reads the events a service's outbox holds (a loaded or closed benchmark database) and times, per
+Reads the events a service's outbox holds and times, per
 event type, `Envelope.from_json` plus `EventCatalog.read` of the whole payload against the same with
 the fields the consuming service's handlers name (`reads`; see shared/messaging/consumer.py). Best
 of three passes, CPU time of this process.
 
     python -m bench.read_cost --reader notifications --outbox-db URL [--outbox-db URL ...]
+
+The outbox must still hold the events: a running system's relays delete what they have sent, so
+use databases `bench.profile_consumers` closed (it feeds the consumers directly and runs no relay).
 """
 
 from __future__ import annotations

@@ -105,38 +105,29 @@ def percentile(values: list[float], p: float) -> float | None:
     return round(ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))], 3)
 
 
-def latencies(urls: dict[str, str], since: datetime) -> list[float]:
-    """Seconds from evaluation.completed written (its outbox row) to its notice stored."""
+def latencies(urls: dict[str, str], since: datetime, year: int) -> list[float]:
+    """Seconds from each employee's annual evaluation stored (its row, written in the transaction
+    that wrote evaluation.completed to the outbox) to that employee's notice of it stored. (The relay
+    deletes the outbox rows it has sent, so the outbox no longer tells when an event was written.)"""
     with create_engine(urls["evaluation"]).connect() as conn:
         completed = dict(
             conn.execute(
                 text(
-                    "SELECT event_id, created_at FROM outbox "
-                    "WHERE event_type = 'evaluation.completed' AND created_at >= :t"
+                    "SELECT nip, completed_at FROM evaluations "
+                    "WHERE period_year = :year AND period = 'annual' AND completed_at >= :t"
                 ),
-                {"t": since},
+                {"year": year, "t": since},
             ).all()
         )
     with create_engine(urls["notifications"]).connect() as conn:
-        noticed = conn.execute(
+        noticed = conn.execute(  # one notice per evaluation.completed, to the evaluated employee
             text(
-                "SELECT source_event_id, min(created_at) FROM notices "
-                "WHERE event_type = 'evaluation.completed' GROUP BY source_event_id"
-            )
+                "SELECT recipient_nip, min(created_at) FROM notices "
+                "WHERE event_type = 'evaluation.completed' AND created_at >= :t GROUP BY recipient_nip"
+            ),
+            {"t": since},
         ).all()
-    return [(at - completed[eid]).total_seconds() for eid, at in noticed if eid in completed]
-
-
-def mean_message_bytes(urls: dict[str, str], since: datetime) -> int:
-    sizes = []
-    for service in monitor.SERVICES:
-        with create_engine(urls[service]).connect() as conn:
-            row = conn.execute(
-                text("SELECT avg(length(value)), count(*) FROM outbox WHERE created_at >= :t"), {"t": since}
-            ).one()
-            if row[1]:
-                sizes.append((float(row[0]), row[1]))
-    return int(sum(s * n for s, n in sizes) / max(1, sum(n for _, n in sizes)))
+    return [(at - completed[nip]).total_seconds() for nip, at in noticed if nip in completed]
 
 
 def active_rate(samples: list[dict[str, Any]], service: str) -> float:
@@ -306,6 +297,7 @@ def year_end(
     log(f"{label}: consumer groups joined after {joined_s:.1f} s")
     mon = monitor.Monitor(urls, args.bootstrap, year, processes=system.processes(), servers=infra.servers())
     writes_before = dbs.writes(urls)
+    produced = monitor.ProducedMessages(args.bootstrap)
     log(f"{label}: closing the year")
     since = datetime.now(UTC)
     started = time.monotonic()
@@ -350,7 +342,7 @@ def year_end(
     first = samples[0]
     writes = rows_written(writes_before, dbs.writes(urls))  # the system stopped: counts are final
     consumed = {s: final["consumed"].get(s, 0) - first["consumed"].get(s, 0) for s in monitor.SERVICES}
-    lat = latencies(urls, since)
+    lat = latencies(urls, since, year)
     result = {
         "label": label,
         "evaluation_workers": workers,
@@ -396,7 +388,7 @@ def year_end(
         "max_lag": {
             g: max((sum(s.get("lag", {}).get(g, {}).values()) for s in samples), default=0) for g in monitor.GROUPS
         },
-        "mean_message_bytes": mean_message_bytes(urls, since),
+        "mean_message_bytes": produced.mean_value_bytes(),
         "load_average_after": infra.load_average(),
         "samples": samples,
     }
