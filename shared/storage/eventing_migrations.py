@@ -1,8 +1,9 @@
 """Alembic operations for the eventing tables every service carries (event store, outbox,
 processed events), called from each service's migrations.
 
-Versioned and frozen like any migration: a change to these tables is a new function here
-(`create_v2`, ...) called from a new revision of every service, never an edit of `create_v1`.
+Versioned and frozen like any migration: a change to these tables is a new pair of functions
+here (`upgrade_v2`/`downgrade_v2`, ...) called from a new revision of every service, never an edit
+of `create_v1`.
 """
 
 from __future__ import annotations
