@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kafka import KafkaConsumer
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 
 from services.rewards.adapters.tables import decisions
 from shared.events import Envelope
@@ -81,6 +81,32 @@ def decisions_made(runtime: ServiceRuntime) -> int:
 def unpublished(runtime: ServiceRuntime) -> int:
     outbox = runtime.tables.outbox
     return count(runtime.engine, select(func.count()).select_from(outbox))
+
+
+def record_outbox_writes(runtime: ServiceRuntime) -> None:
+    """Keep a copy of every outbox row a transaction writes, by a trigger in that transaction: the
+    relay deletes what it has sent, and a fault test compares what was committed with the topic."""
+    with runtime.engine.begin() as conn:
+        conn.execute(text("CREATE TABLE outbox_written (event_id varchar(36) NOT NULL, event_type text NOT NULL)"))
+        conn.execute(
+            text(
+                "CREATE FUNCTION outbox_written_copy() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                "INSERT INTO outbox_written VALUES (NEW.event_id, NEW.event_type); RETURN NEW; END $$"
+            )
+        )
+        conn.execute(
+            text(
+                "CREATE TRIGGER outbox_written_copy AFTER INSERT ON outbox "
+                "FOR EACH ROW EXECUTE FUNCTION outbox_written_copy()"
+            )
+        )
+
+
+def outbox_written(runtime: ServiceRuntime) -> dict[str, str]:
+    """Event id → event type of every outbox row committed since `record_outbox_writes` (the outbox
+    refuses a second row with the same event id, so each appears once)."""
+    with runtime.engine.connect() as conn:
+        return dict(conn.execute(text("SELECT event_id, event_type FROM outbox_written")).all())
 
 
 def read_topic_event_ids(bootstrap: str, topic: str, expected: int, timeout_s: float = 120.0) -> Counter[str]:
