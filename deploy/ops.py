@@ -322,17 +322,13 @@ def _bootstrap_module(service: str) -> Any:
 
 
 def outbox_status(service: str) -> dict[str, Any]:
-    from sqlalchemy import func, select
+    from shared.storage import outbox
 
     runtime = _bootstrap_module(service).create_runtime()
-    t = runtime.tables.outbox
-    with runtime.engine.connect() as conn:  # the outbox holds only what the relay has not sent yet
-        backlog, oldest = conn.execute(select(func.count(), func.min(t.c.created_at)).select_from(t)).one()
-    if oldest is not None and oldest.tzinfo is None:
-        oldest = oldest.replace(tzinfo=UTC)
+    backlog, oldest = outbox.backlog_of(runtime.engine, runtime.tables.outbox)
     return {
         "service": service,
-        "backlog": int(backlog),
+        "backlog": backlog,
         "oldest_unpublished_at": oldest.isoformat() if oldest else None,
         "oldest_unpublished_age_s": round((datetime.now(UTC) - oldest).total_seconds(), 1) if oldest else None,
     }

@@ -34,7 +34,7 @@ from sqlalchemy import Connection, Engine, Row, Table, delete, func, select
 from shared.metrics import record_published, update_outbox
 from shared.storage.database import is_postgres
 from shared.storage.in_values import in_values
-from shared.storage.outbox import CHANNEL
+from shared.storage.outbox import CHANNEL, backlog_of
 
 log = logging.getLogger(__name__)
 
@@ -164,18 +164,11 @@ class OutboxRelay:
             listener.close()
 
     def backlog(self) -> int:
-        t = self._table
-        with self._engine.connect() as conn:
-            return int(conn.execute(select(func.count()).select_from(t)).scalar_one())
+        return self.status()[0]
 
     def status(self) -> tuple[int, datetime | None]:
-        """(unpublished rows, creation time of the oldest of them) — for operators and metrics."""
-        t = self._table
-        with self._engine.connect() as conn:
-            count, oldest = conn.execute(select(func.count(), func.min(t.c.created_at)).select_from(t)).one()
-        if oldest is not None and oldest.tzinfo is None:  # SQLite returns naive datetimes (stored as UTC)
-            oldest = oldest.replace(tzinfo=UTC)
-        return int(count), oldest
+        """(rows still to send, creation time of the oldest of them) — for operators and metrics."""
+        return backlog_of(self._engine, self._table)
 
     def observe(self) -> None:
         """Refresh the outbox gauges."""

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, insert, text
+from sqlalchemy import Engine, Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from shared.events import Envelope, EventCatalog
@@ -80,3 +80,13 @@ class Outbox:
         if is_postgres(session.get_bind()) and session.info.get(_NOTIFIED_KEY) is not transaction:
             session.execute(_NOTIFY)
             session.info[_NOTIFIED_KEY] = transaction
+
+
+def backlog_of(engine: Engine, table: Table) -> tuple[int, datetime | None]:
+    """(rows still to send, creation time of the oldest of them): the relay deletes what it sent,
+    so every row in the outbox is waiting. For operators and metrics."""
+    with engine.connect() as conn:
+        count, oldest = conn.execute(select(func.count(), func.min(table.c.created_at)).select_from(table)).one()
+    if oldest is not None and oldest.tzinfo is None:  # SQLite returns naive datetimes (stored as UTC)
+        oldest = oldest.replace(tzinfo=UTC)
+    return int(count), oldest
