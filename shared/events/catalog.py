@@ -18,6 +18,7 @@ from typing import Any
 
 import marshmallow as ma
 
+from shared.events.compiled_schemas import compile_load
 from shared.events.envelope import Envelope, InvalidEvent
 from shared.events.json_native import load_is_dump
 
@@ -45,13 +46,20 @@ class EventDefinition:
     upcast_from_previous: Upcaster | None = None
 
 
+@dataclass(frozen=True)
+class _CompiledSchema:
+    schema: ma.Schema
+    load: Callable[[Any], dict[str, Any]]  # schema.load, compiled (shared.events.compiled_schemas)
+    loaded_is_normal: bool  # its load gives what its dump would: the dump is skipped
+
+
 class EventCatalog:
     def __init__(self, definitions: Iterable[EventDefinition] = ()) -> None:
         self._defs: dict[tuple[str, int], EventDefinition] = {}
         self._latest: dict[str, int] = {}
-        # Built once: a schema per event costs (bulk import). With it, whether its dump may be skipped.
-        # Keyed by type, version and the fields read (None: all of them).
-        self._schemas: dict[tuple[str, int, frozenset[str] | None], tuple[ma.Schema, bool]] = {}
+        # Built once: a schema per event costs (bulk import). With it, its compiled load and whether
+        # its dump may be skipped. Keyed by type, version and the fields read (None: all of them).
+        self._schemas: dict[tuple[str, int, frozenset[str] | None], _CompiledSchema] = {}
         for definition in definitions:
             self.register(definition)
 
@@ -80,7 +88,7 @@ class EventCatalog:
 
     def payload_fields(self, event_type: str) -> frozenset[str]:
         """The payload fields of the newest version of an event type."""
-        return frozenset(self._schema(event_type, self.latest(event_type).version, None)[0].fields)
+        return frozenset(self._schema(event_type, self.latest(event_type).version, None).schema.fields)
 
     def check_reads(self, event_type: str, reads: Collection[str]) -> frozenset[str]:
         """The fields a reader names, checked against the newest version's schema (a misspelt or a
@@ -90,7 +98,7 @@ class EventCatalog:
             raise ValueError(f"{event_type} has no payload fields {unknown}")
         return frozenset(reads)
 
-    def _schema(self, event_type: str, version: int, reads: frozenset[str] | None) -> tuple[ma.Schema, bool]:
+    def _schema(self, event_type: str, version: int, reads: frozenset[str] | None) -> _CompiledSchema:
         cached = self._schemas.get((event_type, version, reads))
         if cached is not None:
             return cached
@@ -100,10 +108,11 @@ class EventCatalog:
         # Unknown payload fields are dropped, not refused: newer producers may add optional fields.
         if reads is None:
             schema = definition.schema(unknown=ma.EXCLUDE)
-            cached = (schema, load_is_dump(schema))
+            loaded_is_normal = load_is_dump(schema)
         else:  # a subset of a schema whose load is its dump loads to its dump too
-            loaded_is_normal = self._schema(event_type, version, None)[1]
-            cached = (definition.schema(only=reads, unknown=ma.EXCLUDE), loaded_is_normal)
+            schema = definition.schema(only=reads, unknown=ma.EXCLUDE)
+            loaded_is_normal = self._schema(event_type, version, None).loaded_is_normal
+        cached = _CompiledSchema(schema, compile_load(schema), loaded_is_normal)
         self._schemas[(event_type, version, reads)] = cached
         return cached
 
@@ -111,10 +120,10 @@ class EventCatalog:
         self, event_type: str, version: int, payload: Any, reads: frozenset[str] | None = None
     ) -> dict[str, Any]:
         """The payload validated (all of it, or the fields in `reads`) and normalised, or InvalidEvent."""
-        schema, loaded_is_normal = self._schema(event_type, version, reads)
+        compiled = self._schema(event_type, version, reads)
         try:
-            loaded = schema.load(payload)
-            return loaded if loaded_is_normal else schema.dump(loaded)
+            loaded = compiled.load(payload)
+            return loaded if compiled.loaded_is_normal else compiled.schema.dump(loaded)
         except ma.ValidationError as exc:
             raise InvalidEvent(f"payload of {event_type} v{version} is invalid", exc.normalized_messages()) from exc
 
