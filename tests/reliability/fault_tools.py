@@ -57,12 +57,12 @@ def start_worker(inbound: str, outbound: str, group: str, db: str, bootstrap: st
         )
 
 
-def wait_for(predicate: Callable[[], bool], what: str, timeout_s: float = WAIT_S) -> None:
+def wait_for(predicate: Callable[[], bool], what: str, timeout_s: float = WAIT_S, poll_s: float = 0.1) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if predicate():
             return
-        time.sleep(0.1)
+        time.sleep(poll_s)
     raise AssertionError(f"timed out waiting for {what}")
 
 

@@ -57,8 +57,10 @@ def test_a_worker_killed_at_random_points_and_restarted_processes_every_event_ex
             # Always some progress after a restart, but never beyond the stream: once every evaluation
             # is decided the remaining kills land in the relay, which still has rows to publish.
             target = min(max(point, before + 1), EVENTS)
-            ft.wait_for(lambda t=target: ft.decisions_made(runtime) >= t, f"{target} decisions")
-            time.sleep(rng.uniform(0.0, 0.3))  # mid-transaction, mid-commit or mid-relay
+            # Watched closely and killed within a batch's time of the point: a worker that decides
+            # ~2,000 events a second would otherwise finish the stream between two kill points.
+            ft.wait_for(lambda t=target: ft.decisions_made(runtime) >= t, f"{target} decisions", poll_s=0.01)
+            time.sleep(rng.uniform(0.0, 0.02))  # mid-transaction, mid-commit or mid-relay
             if ft.decisions_made(runtime) >= EVENTS and ft.unpublished(runtime) == 0:
                 break  # nothing left to interrupt
             worker.send_signal(signal.SIGKILL)
