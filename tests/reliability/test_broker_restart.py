@@ -37,7 +37,7 @@ def test_relay_and_consumer_recover_by_themselves_after_the_broker_restarts(post
         ft.produce(bootstrap, inbound, ft.evaluations(EVENTS))
         worker = ft.start_worker(inbound, outbound, group, db, bootstrap, tmp_path / "worker.log")
 
-        ft.wait_for(lambda: ft.decisions_made(runtime) >= EVENTS // 5, "the worker to be mid-stream")
+        ft.wait_for(lambda: ft.decisions_made(runtime) >= EVENTS // 5, "the worker to be mid-stream", poll_s=0.01)
         broker.stop()  # same data dir and ports: the restart keeps the log, like a broker pod rescheduled
         at_stop = ft.decisions_made(runtime)
         time.sleep(OUTAGE_S)
