@@ -21,8 +21,9 @@ from hypothesis import strategies as st
 from marshmallow import fields, post_load, validate
 
 from shared.contracts import CATALOG
-from shared.events import Envelope, EnvelopeSchema
+from shared.events import EnvelopeSchema
 from shared.events.compiled_schemas import compile_load, is_compiled
+from tests.unit.shared.test_envelope_and_catalog import make_envelope
 
 SAMPLES = Path(__file__).parents[2] / "contract" / "samples"
 DEFINITIONS = CATALOG.definitions()
@@ -37,20 +38,6 @@ ODD_VALUES: list[Any] = [
 
 def _sample(event_type: str, version: int) -> dict[str, Any]:
     return json.loads((SAMPLES / f"{event_type}.v{version}.json").read_text(encoding="utf-8"))
-
-
-def _envelope_dict() -> dict[str, Any]:
-    return Envelope.new(
-        event_type="reward.granted",
-        schema_version=1,
-        producer="rewards",
-        tenant="1671",
-        aggregate_id="199001012015011001",
-        aggregate_version=3,
-        payload={"nip": "199001012015011001"},
-        correlation_id="c-1",
-        causation_id=None,
-    ).to_dict()
 
 
 def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
@@ -122,7 +109,7 @@ def test_partial_reads_load_alike(definition) -> None:
 
 
 def test_the_envelope_loads_alike() -> None:
-    _assert_same(EnvelopeSchema, _envelope_dict())
+    _assert_same(EnvelopeSchema, make_envelope(causation_id="cause-9").to_dict())
 
 
 json_values = st.recursive(
