@@ -11,6 +11,7 @@ consumer — each under cProfile — and prints the per-event time and the top f
 cProfile inflates many small calls (marshmallow's fields) several times over; `--top 0` runs
 without it, for real per-event times or under a sampling profiler:
 `py-spy record --format raw -o stacks.txt -- python -m bench.profile_consumers ... --top 0`.
+The garbage collector is set up as in a worker (`WORKER_GC_THRESHOLDS`; `python` for CPython's own).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from sqlalchemy import text
 
 from shared.auth import Principal
 from shared.config import Settings
+from shared.gc_policy import settle_worker_heap
 from shared.messaging.consumer import IdempotentConsumer
 
 
@@ -115,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     evaluation, eval_handlers = runtime_for("evaluation", args.evaluation_db)
     rewards, rewards_handlers = runtime_for("rewards", args.rewards_db)
     notifications, notif_handlers = runtime_for("notifications", args.notifications_db)
+    settle_worker_heap(Settings.from_env("evaluation").worker_gc_thresholds)  # as a worker process does
     admin = Principal("196805101994031002", frozenset({"admin_instansi"}), args.tenant, "Admin")
     mark = max_outbox(evaluation)
     started = time.perf_counter()

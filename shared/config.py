@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from shared.gc_policy import WORKER_THRESHOLDS, parse_thresholds
+
 DEV_JWT_SECRET = "kinerja-dev-secret-change-me-0123456789"  # noqa: S105 - local runs only
 
 
@@ -43,6 +45,8 @@ class Settings:
     jwt_previous_secrets: tuple[str, ...] = ()
     # Events per consumer transaction (1: one transaction per event). See shared/messaging/consumer.py.
     consumer_batch_size: int = 200
+    # The worker's garbage-collector thresholds once started (None: CPython's own). See shared/gc_policy.py.
+    worker_gc_thresholds: tuple[int, int, int] | None = WORKER_THRESHOLDS
 
     @classmethod
     def from_env(cls, service: str) -> Settings:
@@ -59,6 +63,7 @@ class Settings:
             relay_batch_size=_int("OUTBOX_RELAY_BATCH_SIZE", 500),
             consumer_batch_size=_int("CONSUMER_BATCH_SIZE", 200),
             metrics_port=_int("METRICS_PORT", 9100),
+            worker_gc_thresholds=parse_thresholds(os.environ.get("WORKER_GC_THRESHOLDS")),
             jwt_previous_secrets=tuple(
                 key.strip() for key in os.environ.get("JWT_PREVIOUS_SECRETS", "").split(",") if key.strip()
             ),

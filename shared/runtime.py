@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from shared.config import Settings
 from shared.contracts import CATALOG, SERVICE_TOPICS
 from shared.events import EventCatalog
+from shared.gc_policy import settle_worker_heap
 from shared.logs import configure_logging
 from shared.messaging.consumer import Handler, IdempotentConsumer
 from shared.messaging.kafka import create_producer
@@ -143,6 +144,7 @@ def run_service_cli(
         runtime = create_runtime()
         worker = runtime.build_worker(handlers(runtime))
         worker.install_signal_handlers()
+        settle_worker_heap(runtime.settings.worker_gc_thresholds)  # this process only: not in-process test workers
         worker.run()
     else:
         # gunicorn replaces this process; it imports the app factory in its workers.
