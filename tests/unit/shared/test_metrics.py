@@ -13,7 +13,7 @@ from prometheus_client import REGISTRY
 
 from shared.config import Settings
 from shared.messaging.relay import OutboxRelay
-from shared.metrics import MetricsServer
+from shared.metrics import MetricsServer, record_published
 from shared.storage.database import create_db_engine
 from shared.web import create_service_app
 from tests.unit.shared.conftest import FakeProducer
@@ -141,6 +141,16 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def test_a_relay_pass_counts_each_topic_and_type_by_its_rows():
+    Row = dataclasses.make_dataclass("Row", ["topic", "event_type"])
+    rows = [Row("t.a", "x.one")] * 3 + [Row("t.a", "x.two")] + [Row("t.b", "x.one")] * 2
+    keys = [("t.a", "x.one"), ("t.a", "x.two"), ("t.b", "x.one")]
+    before = [sample("kinerja_events_published_total", service="count-test", topic=t, event_type=e) for t, e in keys]
+    record_published("count-test", rows)
+    after = [sample("kinerja_events_published_total", service="count-test", topic=t, event_type=e) for t, e in keys]
+    assert [a - b for a, b in zip(after, before, strict=True)] == [3, 1, 2]
 
 
 def test_worker_metrics_server_serves_metrics_health_and_readiness():
