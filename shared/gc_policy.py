@@ -2,12 +2,15 @@
 
 A consumer batch allocates hundreds of thousands of short-lived objects: envelopes, payload dicts,
 SQL parameters and result rows. With CPython's default thresholds (700, 10, 10), a 200-event
-evaluation batch ran about 24 young-generation collections. Every few batches a full collection
+evaluation batch ran about 17 young-generation collections. Every few batches a full collection
 walked the whole heap, including what the process built at start-up and keeps for its life: the
 imported modules, SQLAlchemy's tables and compiled statements, and the event catalog. Measured on
 the year-end's evaluation consumer (2,000-event runs in fresh processes on copies of the loaded
 city), the collector took about a tenth of the consumer's CPU. Freezing plus the thresholds below
 recovered most of it: 1.47 → 1.33 CPU-s. With the collector off the same runs took 1.30.
+Every worker copy carries that same start-up heap, so the walks also made each extra copy dearer;
+with it frozen, extra evaluation copies stopped costing the year-end close throughput on two cores
+(docs/scaling.md, fix 24).
 
 So, once the worker is built:
 - `gc.freeze()` moves everything alive at that moment to a permanent generation that no
