@@ -3,8 +3,8 @@
 Every event is validated by its marshmallow schema at the producer and at every consumer, and
 its envelope too. At year-end that was 40% of the consumers' time (py-spy, docs/scaling.md fix 23),
 and most of it was marshmallow's own walk over the fields (about 3 µs a field: the error store, a
-closure per field, the hooks looked up), not the checks. `compile_load(schema)` builds, once per schema, a function that
-does what that walk does for input it can vouch for:
+closure per field, the hooks looked up), not the checks. `compile_load(schema)` builds, once per
+schema, a function that does what that walk does for input it can vouch for:
 
 - the same fields, in the same order, with the same defaults, and the same validators
   (the field's own validator objects, called as marshmallow calls them);
