@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Executable, Table, insert
+from sqlalchemy import Executable, Table
 from sqlalchemy.orm import Session
 
+from shared.storage.bulk_insert import insert_many, insert_statement, table_inserted_by
 from shared.storage.upsert import upsert_statement
 
 _INFO_KEY = "kinerja.deferred_writes"
@@ -45,22 +46,15 @@ def execute_later(session: Session, statement: Executable, params: dict[str, Any
     last: dict[Any, Executable] = session.info.setdefault(_LAST_KEY, {})
     if table is not None and last.get(table, statement) is not statement:
         for earlier in [s for s in queued if getattr(s, "table", None) is table]:
-            session.execute(earlier, queued.pop(earlier))
+            _send(session, earlier, queued.pop(earlier))
     last[table] = statement
     queued.setdefault(statement, []).append(params)
 
 
 def insert_row(session: Session, table: Table, row: dict[str, Any]) -> None:
-    """Insert now, or at `flush` while the session defers."""
-    execute_later(session, _insert_of(table), row)
-
-
-_INSERTS: dict[Table, Executable] = {}
-
-
-def _insert_of(table: Table) -> Executable:
-    # insert(table) with the row as parameters, one object per table: compiled once and cached
-    return _INSERTS.setdefault(table, insert(table))
+    """Insert now, or at `flush` while the session defers (with the table's other queued rows, by
+    `bulk_insert.insert_many`)."""
+    execute_later(session, insert_statement(table), row)
 
 
 def upsert_later(session: Session, table: Table, row: dict[str, Any], key: Sequence[str]) -> None:
@@ -70,6 +64,14 @@ def upsert_later(session: Session, table: Table, row: dict[str, Any], key: Seque
 
 def _execute(session: Session, queued: dict[Executable, list[dict[str, Any]]]) -> None:
     for statement, params in queued.items():
+        _send(session, statement, params)
+
+
+def _send(session: Session, statement: Executable, params: list[dict[str, Any]]) -> None:
+    table = table_inserted_by(statement)
+    if table is not None:
+        insert_many(session, table, params)
+    else:
         session.execute(statement, params)
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shared.aggregate import Aggregate, DomainEvent
 from shared.context import current_trace
 from shared.errors import ConcurrencyConflict
+from shared.storage.bulk_insert import insert_many
 from shared.storage.in_values import in_values
 
 A = TypeVar("A", bound=Aggregate)
@@ -53,7 +54,7 @@ class EventStore:
         try:
             # No savepoint: a conflict here abandons the whole batch (the consumer redoes it event
             # by event), so the transaction need not stay usable.
-            self._session.execute(insert(self._table), rows)
+            insert_many(self._session, self._table, rows)
         except IntegrityError as exc:
             raise ConcurrencyConflict(rows[0]["aggregate_id"], rows[0]["version"] - 1) from exc
 
@@ -100,7 +101,7 @@ class EventStore:
         # A savepoint keeps the surrounding transaction usable for reporting the conflict.
         try:
             with self._session.begin_nested():
-                self._session.execute(insert(self._table), rows)
+                insert_many(self._session, self._table, rows)
         except IntegrityError as exc:
             raise ConcurrencyConflict(aggregate_id, expected_version) from exc
         return expected_version + len(rows)
@@ -136,7 +137,7 @@ class EventStore:
             return len(rows)
         try:
             with self._session.begin_nested():
-                self._session.execute(insert(self._table), rows)
+                insert_many(self._session, self._table, rows)
         except IntegrityError as exc:
             raise ConcurrencyConflict(batch[0].id, batch[0].persisted_version) from exc
         for aggregate in batch:

@@ -9,6 +9,7 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from shared.events import Envelope
+from shared.storage.bulk_insert import insert_many
 from shared.storage.in_values import in_values
 
 
@@ -39,8 +40,9 @@ class Inbox:
         if not processed:
             return
         now = datetime.now(UTC)
-        self._session.execute(
-            insert(self._table),
+        insert_many(
+            self._session,
+            self._table,
             [
                 {
                     "consumer": consumer,

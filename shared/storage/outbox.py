@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, Table, func, insert, select, text
+from sqlalchemy import Engine, Table, func, select, text
 from sqlalchemy.orm import Session
 
 from shared.events import Envelope, EventCatalog
+from shared.storage.bulk_insert import insert_many
 from shared.storage.database import is_postgres
 
 # PostgreSQL channel the relay listens on; NOTIFY is delivered only when the transaction commits.
@@ -75,7 +76,7 @@ class Outbox:
         """Insert the rows and, on PostgreSQL, wake the relays when this transaction commits — once
         per transaction: they wait on the channel instead of polling the table."""
         session = self._session
-        session.execute(insert(self._table), rows)
+        insert_many(session, self._table, rows)
         transaction = session.get_transaction()
         if is_postgres(session.get_bind()) and session.info.get(_NOTIFIED_KEY) is not transaction:
             session.execute(_NOTIFY)
