@@ -64,8 +64,11 @@ def kafka_round_trip(
     }
 
 
-def postgres_rows(database_url: str, rows: int, size: int, batch: int = 500) -> dict[str, Any]:
-    """Rows of the same size in transactions of `batch` rows (what a batching consumer can do)."""
+def postgres_rows(database_url: str, rows: int, size: int, batch: int = 500, method: str = "insert") -> dict[str, Any]:
+    """Rows of the same size in transactions of `batch` rows (what a batching consumer can do):
+    `insert`, one executemany per transaction (psycopg pipelines an INSERT per row), as the services
+    wrote every row until fix 26; `copy`, one COPY per transaction, as they write a batch's inserts
+    since (`shared/storage/bulk_insert.py`)."""
     engine = create_engine(database_url)
     value = "a" * size
     with engine.begin() as conn:
@@ -73,16 +76,25 @@ def postgres_rows(database_url: str, rows: int, size: int, batch: int = 500) -> 
     started = time.perf_counter()
     for start in range(0, rows, batch):
         with engine.begin() as conn:
-            conn.execute(
-                text("INSERT INTO raw_rows (k, v) VALUES (:k, :v)"),
-                [{"k": str(n), "v": value} for n in range(start, min(rows, start + batch))],
-            )
+            if method == "copy":
+                with (
+                    conn.connection.driver_connection.cursor() as cursor,
+                    cursor.copy("COPY raw_rows (k, v) FROM STDIN") as copy,
+                ):
+                    for n in range(start, min(rows, start + batch)):
+                        copy.write_row((str(n), value))
+            else:
+                conn.execute(
+                    text("INSERT INTO raw_rows (k, v) VALUES (:k, :v)"),
+                    [{"k": str(n), "v": value} for n in range(start, min(rows, start + batch))],
+                )
     written_s = time.perf_counter() - started
     engine.dispose()
     return {
         "rows": rows,
         "bytes_each": size,
         "batch": batch,
+        "method": method,
         "write_s": round(written_s, 3),
         "rows_per_s": round(rows / written_s),
     }

@@ -71,6 +71,12 @@ def table(results: dict) -> str:
                 if "rows_as_messages" in b
                 else ""
             )
+            + (
+                f"; the rows by COPY: {b['rows_by_copy']['messages_per_s']} msg/s "
+                f"(PostgreSQL {b['rows_by_copy']['postgres']['rows_per_s']} rows/s)"
+                if "rows_by_copy" in b
+                else ""
+            )
             + ".",
         ]
     repeated = {c: f for c, f in results.get("medians", {}).items() if f["runs"] > 1}
@@ -78,14 +84,14 @@ def table(results: dict) -> str:
         lines += [
             "",
             "| configuration | closes | wall s, median (range) | drained s | evaluations done s "
-            "| of raw baseline | machine busy CPU s |",
+            "| of raw baseline (rows by COPY) | machine busy CPU s |",
             "|---|---|---|---|---|---|---|",
         ]
         for config, f in repeated.items():
             lines.append(
                 f"| {config} | {f['runs']} | {f['wall_s']} ({f['wall_s_range'][0]}–{f['wall_s_range'][1]}) "
                 f"| {f['drained_s']} | {f['evaluations_done_s']} | {f.get('fraction_of_baseline', '—')} "
-                f"| {f['machine_busy_cpu_s']} |"
+                f"({f.get('fraction_of_baseline_rows_by_copy', '—')}) | {f['machine_busy_cpu_s']} |"
             )
         lines.append("")
     for key, value in results.get("scaling", {}).items():

@@ -66,9 +66,17 @@ def test_worker_copies_refuse_what_they_cannot_start(spec: str) -> None:
 
 def test_a_run_is_compared_with_the_baseline_measured_beside_it() -> None:
     closed = {"events_consumed": {"evaluation": 10_000, "rewards": 10_000, "notifications": 46_000}, "drained_s": 50.0}
-    add_fractions(closed, {"messages_per_s": 4_400.0, "rows_as_messages": {"messages_per_s": 8_800.0}})
+    add_fractions(
+        closed,
+        {
+            "messages_per_s": 4_400.0,
+            "rows_as_messages": {"messages_per_s": 8_800.0},
+            "rows_by_copy": {"messages_per_s": 6_600.0},
+        },
+    )
     assert closed["fraction_of_baseline"] == 0.3  # 66,000 events / 50 s = 1,320/s of 4,400/s
     assert closed["fraction_of_baseline_rows_as_messages"] == 0.15
+    assert closed["fraction_of_baseline_rows_by_copy"] == 0.2
     assert closed["baseline_messages_per_s"] == 4_400.0
 
 
