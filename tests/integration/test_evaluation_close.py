@@ -34,7 +34,8 @@ pytestmark = pytest.mark.integration
 TENANT, YEAR = "1671", 2026
 ATASAN = "197001012000031001"
 ADMIN = Principal(nip="1" * 18, roles=frozenset({"admin_instansi"}), tenant=TENANT)
-COMPLETE, INCOMPLETE = 12, 3
+# 20 items: the close's items and a batch's rows reach bulk_insert.COPY_FROM_ROWS (16), so COPY is used
+COMPLETE, INCOMPLETE = 17, 3
 
 
 def nip(i: int) -> str:
