@@ -16,7 +16,7 @@ import os
 import socket
 import subprocess
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,6 +94,16 @@ class Databases:
                 statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
             conn.execute(statement)
         return self.url(name)
+
+    def checkpoint(self) -> bool:
+        """CHECKPOINT: write out now what the database copies and the baseline left dirty, instead of
+        during the next close. False where the user may not (neither superuser nor pg_checkpoint)."""
+        try:
+            with self._connect() as conn:
+                conn.execute("CHECKPOINT")
+        except psycopg.errors.InsufficientPrivilege:
+            return False
+        return True
 
     def drop(self, name: str) -> None:
         with self._connect() as conn:
@@ -223,6 +233,32 @@ def peak_rss_mb(process: psutil.Process) -> float:
 
 def load_average() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
+
+
+def wait_quiet(
+    max_busy: float = 0.2,
+    window_s: float = 2.0,
+    timeout_s: float = 60.0,
+    cpu_times: Callable[[], Any] = psutil.cpu_times,
+    sleep: Callable[[float], None] = time.sleep,
+) -> tuple[float, float]:
+    """Wait until the machine's busy share of its CPUs over `window_s` is at most `max_busy` (what
+    the previous run, the database copies or the baseline set going has finished), or `timeout_s`
+    passed; -> (seconds waited, busy share of the last window). Never raises: a machine that stays
+    busy is recorded, not refused."""
+    waited, busy = 0.0, 1.0
+    before = cpu_times()
+    while waited < timeout_s:
+        sleep(window_s)
+        waited += window_s
+        after = cpu_times()
+        total = sum(after) - sum(before)
+        idle = (after.idle + getattr(after, "iowait", 0)) - (before.idle + getattr(before, "iowait", 0))
+        busy = 1.0 - idle / total if total > 0 else 0.0
+        if busy <= max_busy:
+            break
+        before = after
+    return round(waited, 1), round(busy, 3)
 
 
 def wait_until(probe: Any, what: str, timeout_s: float, interval_s: float = 1.0) -> Any:

@@ -303,6 +303,14 @@ def year_end(
     finally:
         lag.close()
     log(f"{label}: consumer groups joined after {joined_s:.1f} s")
+    # Start every close from a quiet machine: the WAL of the database copies just made (and, before the
+    # first run of a repetition, of the baseline's writes) could otherwise bring a checkpoint into the
+    # close; the first run after a baseline ran slow more often than its place explains (docs/scaling.md,
+    # eighth session).
+    checkpointed = dbs.checkpoint()
+    quiet_wait_s, busy_before = infra.wait_quiet()
+    done = "done" if checkpointed else "not allowed"
+    log(f"{label}: checkpoint {done}; machine quiet after {quiet_wait_s} s (busy share {busy_before})")
     mon = monitor.Monitor(urls, args.bootstrap, year, processes=system.processes(), servers=infra.servers())
     writes_before = dbs.writes(urls)
     produced = monitor.ProducedMessages(args.bootstrap)
@@ -362,6 +370,7 @@ def year_end(
         "employees_in_close": total,
         "close_statuses": statuses,
         "close_request_s": round(close_request_s, 2),
+        "settled": {"checkpoint": checkpointed, "quiet_wait_s": quiet_wait_s, "busy_share_before": busy_before},
         "evaluations_done_s": round(evaluation_done_s, 1),
         "stage": args.stage,
         "evaluations_per_s": round(evaluated / wall_s, 1),  # employees through the measured stages

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import http.server
 import threading
+from collections.abc import Callable
+from typing import NamedTuple
 
 import pytest
 
-from bench.infra import free_ports
+from bench.infra import free_ports, wait_quiet
 from bench.monitor import consumer_batches
 from bench.year_end import add_fractions, medians, scaling, worker_copies
 
@@ -115,3 +117,40 @@ def test_consumer_batches_sum_a_services_copies_and_skip_a_copy_without_metrics(
     finally:
         server.shutdown()
     assert batches == {"rewards": {"transactions": 6.0, "mean_events": 150.0}}
+
+
+class _Times(NamedTuple):
+    user: float
+    system: float
+    idle: float
+    iowait: float
+
+
+def _cpu_clock(busy_shares: list[float]) -> Callable[[], _Times]:
+    """cpu_times() of a 2-CPU machine whose every 2 s window is as busy as the next share given."""
+    now = [_Times(0.0, 0.0, 0.0, 0.0)]
+    shares = iter([0.0, *busy_shares])  # the first reading is the starting point
+
+    def read() -> _Times:
+        share = next(shares)
+        last = now[0]
+        now[0] = _Times(last.user + 4 * share, last.system, last.idle + 4 * (1 - share), last.iowait)
+        return now[0]
+
+    return read
+
+
+def test_wait_quiet_waits_for_a_quiet_window() -> None:
+    slept: list[float] = []
+    waited, busy = wait_quiet(
+        max_busy=0.2, window_s=2.0, timeout_s=60, cpu_times=_cpu_clock([0.9, 0.5, 0.1]), sleep=slept.append
+    )
+    assert (waited, busy) == (6.0, 0.1)
+    assert slept == [2.0, 2.0, 2.0]
+
+
+def test_wait_quiet_gives_up_at_the_timeout_and_says_how_busy() -> None:
+    waited, busy = wait_quiet(
+        max_busy=0.2, window_s=2.0, timeout_s=6, cpu_times=_cpu_clock([0.9, 0.8, 0.7, 0.1]), sleep=lambda _: None
+    )
+    assert (waited, busy) == (6.0, 0.7)
