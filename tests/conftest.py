@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -116,3 +117,12 @@ def postgres() -> Iterator[DatabaseFactory]:
 
         with PostgresServer() as server:
             yield DatabaseFactory(server.url())
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh database of each kind the services run on: a PostgreSQL database (the ``postgres``
+    server, started only for this parameter) and a SQLite file."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("postgres").new_database(request.node.module.__name__.rsplit(".", 1)[-1])
+    return f"sqlite:///{tmp_path / 'test.db'}"

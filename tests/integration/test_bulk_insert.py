@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -88,13 +87,9 @@ def _rows(count: int) -> list[dict[str, Any]]:
     ]
 
 
-@pytest.fixture(params=["postgresql", "sqlite"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "postgresql":
-        url = request.getfixturevalue("postgres").new_database("bulk_insert")
-    else:
-        url = f"sqlite:///{tmp_path / 'bulk.db'}"
-    engine = create_db_engine(url)
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = create_db_engine(database_url)
     metadata.create_all(engine)
     yield engine
     engine.dispose()

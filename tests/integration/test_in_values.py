@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import BigInteger, Column, Engine, Integer, MetaData, String, Table, insert, select
@@ -37,13 +36,9 @@ ROWS = [
 ]
 
 
-@pytest.fixture(params=["postgresql", "sqlite"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "postgresql":
-        url = request.getfixturevalue("postgres").new_database("in_values")
-    else:
-        url = f"sqlite:///{tmp_path / 'probe.db'}"
-    engine = create_db_engine(url)
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = create_db_engine(database_url)
     metadata.create_all(engine)
     with engine.begin() as conn:
         conn.execute(insert(rows_table), ROWS)
