@@ -242,10 +242,10 @@ def wait_quiet(
     cpu_times: Callable[[], Any] = psutil.cpu_times,
     sleep: Callable[[float], None] = time.sleep,
 ) -> tuple[float, float]:
-    """Wait until the machine's busy share of its CPUs over `window_s` is at most `max_busy` (what
-    the previous run, the database copies or the baseline set going has finished), or `timeout_s`
-    passed; -> (seconds waited, busy share of the last window). Never raises: a machine that stays
-    busy is recorded, not refused."""
+    """Wait until the machine's busy share of its CPUs over `window_s` is at most `max_busy` — until
+    whatever the previous run, the database copies or the baseline set going has finished — or
+    `timeout_s` passed; -> (seconds waited, busy share of the last window). Never raises: a machine
+    that stays busy is recorded, not refused."""
     waited, busy = 0.0, 1.0
     before = cpu_times()
     while waited < timeout_s:

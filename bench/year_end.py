@@ -305,8 +305,7 @@ def year_end(
     log(f"{label}: consumer groups joined after {joined_s:.1f} s")
     # Start every close from a quiet machine: the WAL of the database copies just made (and, before the
     # first run of a repetition, of the baseline's writes) could otherwise bring a checkpoint into the
-    # close; the first run after a baseline ran slow more often than its place explains (docs/scaling.md,
-    # eighth session).
+    # close. One source of noise removed, not all of it (docs/scaling.md, fix 27).
     checkpointed = dbs.checkpoint()
     quiet_wait_s, busy_before = infra.wait_quiet()
     done = "done" if checkpointed else "not allowed"

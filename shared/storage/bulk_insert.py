@@ -3,8 +3,8 @@
 A consumer batch inserts hundreds of rows per table (outbox, event store, processed events,
 notices). psycopg sends an executemany as a pipeline of one INSERT per row; the client adapts and
 frames every row in Python and the server executes every row as a statement of its own. `COPY …
-FROM STDIN` streams the same rows in one statement, framed by psycopg's C code: about a third of the
-client's CPU per row and half the server's time (docs/scaling.md, fix 26).
+FROM STDIN` streams the same rows in one statement, framed by psycopg's C code: a third of the
+client's CPU per row or less, and half the wall time (docs/scaling.md, fix 26).
 
 The rows go through the columns' own bind processors (JSON wrapped as SQLAlchemy wraps it, with the
 engine's serializer), so what is stored is what `insert(table)` would store; the database's
