@@ -9,7 +9,7 @@ the year-end's evaluation consumer (2,000-event runs in fresh processes on copie
 city), the collector took about a tenth of the consumer's CPU. Freezing plus the thresholds below
 recovered most of it: 1.47 → 1.33 CPU-s. With the collector off the same runs took 1.30.
 Every worker copy carries that same start-up heap, so the walks also made each extra copy dearer;
-with it frozen, extra evaluation copies stopped costing the year-end close throughput on two cores
+with it frozen, an extra evaluation copy's cost in a close fell from about +1.5 to +0.6 CPU-s
 (docs/scaling.md, fix 24).
 
 So, once the worker is built:

@@ -41,14 +41,14 @@ def insert_many(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
         plan = _copy_plan(connection.dialect, table, columns)
         keys = rows[0].keys()
         if plan is not None and all(row.keys() == keys for row in rows):
-            _copy(connection.connection.driver_connection, connection.dialect, plan, columns, rows)
+            _copy(connection.connection.driver_connection, connection.dialect, plan, rows)
             return
     session.execute(insert_statement(table), rows)
 
 
 class _CopyPlan(NamedTuple):
     statement: str
-    processors: tuple[_Processor, ...]
+    columns: tuple[tuple[str, _Processor], ...]  # (name, bind processor or None), in COPY order
 
 
 @lru_cache(maxsize=512)
@@ -66,27 +66,17 @@ def _copy_plan(dialect: Dialect, table: Table, columns: tuple[str, ...]) -> _Cop
         f"COPY {dialect.identifier_preparer.format_table(table)} "
         f"({', '.join(quote(name) for name in columns)}) FROM STDIN"
     )
-    processors = tuple(table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns)
-    return _CopyPlan(statement, processors)
+    return _CopyPlan(
+        statement, tuple((name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in columns)
+    )
 
 
-def _copy(
-    driver_connection: Any,
-    dialect: Dialect,
-    plan: _CopyPlan,
-    columns: tuple[str, ...],
-    rows: Sequence[Mapping[str, Any]],
-) -> None:
-    processors = plan.processors
+def _copy(driver_connection: Any, dialect: Dialect, plan: _CopyPlan, rows: Sequence[Mapping[str, Any]]) -> None:
+    columns = plan.columns
     try:
         with driver_connection.cursor() as cursor, cursor.copy(plan.statement) as copy:
             for row in rows:
-                copy.write_row(
-                    [
-                        row[name] if process is None else process(row[name])
-                        for name, process in zip(columns, processors, strict=True)
-                    ]
-                )
+                copy.write_row([row[name] if process is None else process(row[name]) for name, process in columns])
     except dialect.loaded_dbapi.Error as exc:
         raise DBAPIError.instance(plan.statement, None, exc, dialect.loaded_dbapi.Error, dialect=dialect) from exc
 
