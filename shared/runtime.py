@@ -29,6 +29,7 @@ from shared.messaging.worker import Worker
 from shared.metrics import prepare_multiprocess_dir
 from shared.storage import migrations
 from shared.storage.database import create_db_engine, create_session_factory
+from shared.storage.table_statistics import StatisticsKeeper
 from shared.storage.tables import EventingTables
 from shared.storage.unit_of_work import PublishHook, UnitOfWork
 from shared.web import create_service_app
@@ -88,7 +89,15 @@ class ServiceRuntime:
             )
         consumed = {self.catalog.topic_of(event_type) for event_type in handlers}
         produced = {SERVICE_TOPICS[service]}
-        return Worker(self.settings, relay, producer, consumer, consumed_topics=consumed, produced_topics=produced)
+        return Worker(
+            self.settings,
+            relay,
+            producer,
+            consumer,
+            consumed_topics=consumed,
+            produced_topics=produced,
+            statistics=StatisticsKeeper(self.engine),
+        )
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from shared.messaging.consumer import IdempotentConsumer
 from shared.messaging.kafka import create_consumer, ensure_topics
 from shared.messaging.relay import OutboxRelay
 from shared.metrics import MetricsServer
+from shared.storage.table_statistics import StatisticsKeeper
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ class Worker:
         consumed_topics: Iterable[str],
         produced_topics: Iterable[str],
         relay_retry_s: float = 0.1,
+        statistics: StatisticsKeeper | None = None,
     ) -> None:
         self.settings = settings
         self.relay = relay
@@ -43,6 +45,7 @@ class Worker:
         self.produced_topics = sorted(set(produced_topics))
         self.stop_event = threading.Event()
         self._relay_retry_s = relay_retry_s
+        self.statistics = statistics
         self.ready = threading.Event()  # topics provisioned and the loops started (the worker's /readyz)
         self.metrics_server = MetricsServer(settings.metrics_port, ready=self.ready.is_set, service=settings.service)
         self._outbox_observed_at = 0.0
@@ -74,6 +77,7 @@ class Worker:
                     backoff = min(backoff * 2, 30.0)
                     continue
                 self._observe_outbox()
+                self._look_after_statistics()
                 if sent == 0:
                     self.relay.wait_for_rows()  # a commit's notification, or at most a second
         finally:
@@ -88,6 +92,14 @@ class Worker:
             self.relay.observe()
         except Exception as exc:  # noqa: BLE001 - a metric must never stop the relay
             log.debug("outbox gauges not refreshed: %s", exc)
+
+    def _look_after_statistics(self) -> None:
+        if self.statistics is None:
+            return
+        try:
+            self.statistics.look()
+        except Exception as exc:  # noqa: BLE001 - the planner's statistics must never stop the relay
+            log.warning("tables without statistics not looked at: %s", exc)
 
     def install_signal_handlers(self) -> None:
         for sig in (signal.SIGTERM, signal.SIGINT):
