@@ -307,9 +307,13 @@ def year_end(
     # first run of a repetition, of the baseline's writes) could otherwise bring a checkpoint into the
     # close. One source of noise removed, not all of it (docs/scaling.md, fix 27).
     checkpointed = dbs.checkpoint()
+    flushed = infra.flush_dirty_pages()
     quiet_wait_s, busy_before = infra.wait_quiet()
     done = "done" if checkpointed else "not allowed"
-    log(f"{label}: checkpoint {done}; machine quiet after {quiet_wait_s} s (busy share {busy_before})")
+    log(
+        f"{label}: checkpoint {done}; {flushed['dirty_mb_before']} MB of dirty pages written out in "
+        f"{flushed['sync_s']} s; machine quiet after {quiet_wait_s} s (busy share {busy_before})"
+    )
     mon = monitor.Monitor(urls, args.bootstrap, year, processes=system.processes(), servers=infra.servers())
     writes_before = dbs.writes(urls)
     produced = monitor.ProducedMessages(args.bootstrap)
@@ -369,7 +373,12 @@ def year_end(
         "employees_in_close": total,
         "close_statuses": statuses,
         "close_request_s": round(close_request_s, 2),
-        "settled": {"checkpoint": checkpointed, "quiet_wait_s": quiet_wait_s, "busy_share_before": busy_before},
+        "settled": {
+            "checkpoint": checkpointed,
+            **flushed,
+            "quiet_wait_s": quiet_wait_s,
+            "busy_share_before": busy_before,
+        },
         "evaluations_done_s": round(evaluation_done_s, 1),
         "stage": args.stage,
         "evaluations_per_s": round(evaluated / wall_s, 1),  # employees through the measured stages

@@ -6,11 +6,12 @@ import argparse
 import http.server
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import NamedTuple
 
 import pytest
 
-from bench.infra import free_ports, wait_quiet
+from bench.infra import dirty_mb, flush_dirty_pages, free_ports, wait_quiet
 from bench.monitor import consumer_batches
 from bench.year_end import add_fractions, medians, scaling, worker_copies
 
@@ -154,3 +155,18 @@ def test_wait_quiet_gives_up_at_the_timeout_and_says_how_busy() -> None:
         max_busy=0.2, window_s=2.0, timeout_s=6, cpu_times=_cpu_clock([0.9, 0.8, 0.7, 0.1]), sleep=lambda _: None
     )
     assert (waited, busy) == (6.0, 0.7)
+
+
+def test_dirty_mb_adds_dirty_and_writeback(tmp_path: Path) -> None:
+    meminfo = tmp_path / "meminfo"
+    meminfo.write_text("MemTotal:       24000000 kB\nDirty:            149340 kB\nWriteback:         1024 kB\n")
+    assert dirty_mb(meminfo) == 146.8
+    assert dirty_mb(tmp_path / "absent") is None
+
+
+def test_flush_dirty_pages_syncs_and_reports_what_was_dirty() -> None:
+    synced: list[bool] = []
+    flushed = flush_dirty_pages(sync=lambda: synced.append(True), dirty=lambda: 512.0)
+    assert synced == [True]
+    assert flushed["dirty_mb_before"] == 512.0
+    assert flushed["sync_s"] >= 0
