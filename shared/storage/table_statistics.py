@@ -55,10 +55,14 @@ class StatisticsKeeper:
         self._every_s = every_s
         self._clock = clock
         self._looked_at: float | None = None
+        # Analyzed by this process: a table that has no statistics after its ANALYZE (one this role
+        # may not analyze: PostgreSQL only warns and skips it) is not tried every few seconds.
+        self._analyzed: set[str] = set()
         self._enabled = is_postgres(engine)  # SQLite (tests, the local run) plans without statistics
 
     def look(self) -> list[str]:
-        """At most every `every_s`: ANALYZE the tables with rows but no statistics; return their names."""
+        """At most every `every_s`: ANALYZE the tables with rows but no statistics, each once in this
+        process; return the names of those it ran on."""
         now = self._clock()
         if not self._enabled or (self._looked_at is not None and now - self._looked_at < self._every_s):
             return []
@@ -68,7 +72,9 @@ class StatisticsKeeper:
     def analyze_tables_without_statistics(self) -> list[str]:
         with self._engine.connect() as conn:
             names = list(conn.execute(_WITHOUT_STATISTICS, {"min_rows": self._min_rows}).scalars())
-        return [name for name in names if self._analyze(name)]
+        analyzed = [name for name in names if name not in self._analyzed and self._analyze(name)]
+        self._analyzed.update(analyzed)
+        return analyzed
 
     def _analyze(self, name: str) -> bool:
         try:
@@ -79,5 +85,5 @@ class StatisticsKeeper:
         except DBAPIError as exc:
             log.info("table %s not analyzed: %s", name, exc.orig)
             return False
-        log.info("analyzed %s: it had rows but no planner statistics", name)
+        log.info("ANALYZE %s: it had rows but no planner statistics", name)
         return True
