@@ -276,7 +276,7 @@ def flush_dirty_pages(
     """Write the page cache's dirty data out before a close, not during it: the local PostgreSQL runs
     with fsync off and Kafka leaves flushing to the kernel, so what the database copies and the
     baseline wrote stays in memory until the kernel's writeback takes it, up to 30 s later
-    (`vm.dirty_expire_centisecs`) — inside the close. About 1.1 GB before every close of a
+    (`vm.dirty_expire_centisecs`) — inside the close. 1.0–1.4 GB before every close of a
     10,000-employee set on the benchmark's machine, written in ~0.6 s. -> MB dirty before, and the
     seconds the sync took."""
     before = dirty()
