@@ -285,6 +285,17 @@ def flush_dirty_pages(
     return {"dirty_mb_before": before, "sync_s": round(time.monotonic() - started, 1)}
 
 
+def settle_before_close(databases: Databases) -> dict[str, Any]:
+    """Start a close from a written-out, quiet machine: a CHECKPOINT (the WAL of the database copies
+    and the baseline), the page cache's dirty data synced, then `wait_quiet`. Each removes one
+    source of noise, not all of it (docs/scaling.md, fixes 27 and 29). -> what it found, for the
+    run's results (`settled`)."""
+    checkpointed = databases.checkpoint()
+    flushed = flush_dirty_pages()
+    quiet_wait_s, busy_before = wait_quiet()
+    return {"checkpoint": checkpointed, **flushed, "quiet_wait_s": quiet_wait_s, "busy_share_before": busy_before}
+
+
 def wait_until(probe: Any, what: str, timeout_s: float, interval_s: float = 1.0) -> Any:
     deadline = time.monotonic() + timeout_s
     last = None

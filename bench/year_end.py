@@ -303,16 +303,12 @@ def year_end(
     finally:
         lag.close()
     log(f"{label}: consumer groups joined after {joined_s:.1f} s")
-    # Start every close from a quiet machine: the WAL of the database copies just made (and, before the
-    # first run of a repetition, of the baseline's writes) could otherwise bring a checkpoint into the
-    # close. One source of noise removed, not all of it (docs/scaling.md, fix 27).
-    checkpointed = dbs.checkpoint()
-    flushed = infra.flush_dirty_pages()
-    quiet_wait_s, busy_before = infra.wait_quiet()
-    done = "done" if checkpointed else "not allowed"
+    before_close = infra.settle_before_close(dbs)
+    done = "done" if before_close["checkpoint"] else "not allowed"
     log(
-        f"{label}: checkpoint {done}; {flushed['dirty_mb_before']} MB of dirty pages written out in "
-        f"{flushed['sync_s']} s; machine quiet after {quiet_wait_s} s (busy share {busy_before})"
+        f"{label}: checkpoint {done}; {before_close['dirty_mb_before']} MB of dirty pages written out in "
+        f"{before_close['sync_s']} s; machine quiet after {before_close['quiet_wait_s']} s "
+        f"(busy share {before_close['busy_share_before']})"
     )
     mon = monitor.Monitor(urls, args.bootstrap, year, processes=system.processes(), servers=infra.servers())
     writes_before = dbs.writes(urls)
@@ -373,12 +369,7 @@ def year_end(
         "employees_in_close": total,
         "close_statuses": statuses,
         "close_request_s": round(close_request_s, 2),
-        "settled": {
-            "checkpoint": checkpointed,
-            **flushed,
-            "quiet_wait_s": quiet_wait_s,
-            "busy_share_before": busy_before,
-        },
+        "settled": before_close,
         "evaluations_done_s": round(evaluation_done_s, 1),
         "stage": args.stage,
         "evaluations_per_s": round(evaluated / wall_s, 1),  # employees through the measured stages
