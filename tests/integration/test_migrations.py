@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import json
 from datetime import UTC, datetime
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import insert, inspect, select
+from sqlalchemy import insert, inspect, select, text
 
 from shared.config import Settings
+from shared.storage.compression_migrations import compressible_columns, lz4_available
 from shared.storage.migrations import alembic_config
 
 pytestmark = pytest.mark.integration
@@ -81,5 +83,62 @@ def test_upgrading_the_outbox_keeps_only_the_rows_the_previous_relay_had_not_pub
             left = conn.execute(select(outbox.c.event_id).order_by(outbox.c.id)).scalars().all()
         assert left == [rows[1]["event_id"], rows[3]["event_id"]]
         assert "ix_outbox_unpublished" not in {i["name"] for i in inspect(runtime.engine).get_indexes("outbox")}
+    finally:
+        runtime.engine.dispose()
+
+
+_COLUMN_COMPRESSION = text(
+    "SELECT attcompression FROM pg_attribute WHERE attrelid = CAST(:table AS regclass) AND attname = :column"
+)
+
+
+@pytest.mark.parametrize("service", ["planning", "evaluation", "rewards", "notifications"])
+def test_long_values_are_compressed_with_lz4_and_the_downgrade_restores_the_default(service: str, postgres) -> None:
+    """Every column PostgreSQL may compress uses lz4 (a table added later without it fails here);
+    one revision down, the server's default (pglz) again."""
+    bootstrap = importlib.import_module(f"services.{service}.bootstrap")
+    settings = dataclasses.replace(Settings.from_env(service), database_url=postgres.new_database(f"lz4_{service}"))
+    runtime = bootstrap.create_runtime(settings)
+    long_value = json.dumps({"explanation": [f"IKI {n}: realisasi 87% of target" for n in range(200)]})
+    assert len(long_value) > 4000
+
+    def methods() -> set[str]:
+        with runtime.engine.connect() as conn:
+            return {
+                conn.execute(_COLUMN_COMPRESSION, {"table": table, "column": column}).scalar_one()
+                for table, column in compressible_columns(conn)
+            }
+
+    def stored_method(event_id: str) -> str | None:
+        with runtime.engine.begin() as conn:
+            conn.execute(
+                insert(runtime.tables.outbox),
+                {
+                    "event_id": event_id,
+                    "topic": "kinerja.test.events",
+                    "message_key": "198503302010011002",
+                    "event_type": "test.long",
+                    "value": long_value,
+                    "created_at": datetime.now(UTC),
+                },
+            )
+            return conn.execute(
+                text("SELECT pg_column_compression(value) FROM outbox WHERE event_id = :e"), {"e": event_id}
+            ).scalar_one()
+
+    try:
+        runtime.migrate()
+        with runtime.engine.connect() as conn:
+            assert lz4_available(conn)  # Debian's PostgreSQL and the official images are built with it
+            assert ("outbox", "value") in compressible_columns(conn)
+        assert methods() == {"l"}
+        assert stored_method("00000000-0000-4000-8000-000000000001") == "lz4"
+
+        config = alembic_config(runtime.engine, runtime.metadata, runtime.versions_dir, service)
+        with runtime.engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "-1")
+        assert methods() == {""}
+        assert stored_method("00000000-0000-4000-8000-000000000002") == "pglz"
     finally:
         runtime.engine.dispose()
