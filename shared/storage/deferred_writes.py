@@ -3,7 +3,8 @@
 A write that nothing in the same transaction reads back from the database (a notice, a pending
 delivery, a close item's outcome, a read-model row its adapter also keeps in the session cache)
 can wait until the batch ends: `insert_row`, `upsert_later` and `execute_later` queue it while the
-session defers, and `flush` sends each statement's parameter sets as one executemany, before the
+session defers, and `flush` sends each statement's parameter sets at once (inserts by
+`bulk_insert.insert_many`, upserts by `upsert.upsert_many`, the rest as one executemany), before the
 commit — in the order each statement was first queued (rows of one statement keep their order,
 so two upserts of one key land in the order they were made). An adapter whose table is written
 later and that must read that table from the database itself calls `sync` first.
@@ -21,7 +22,7 @@ from sqlalchemy import Executable, Table
 from sqlalchemy.orm import Session
 
 from shared.storage.bulk_insert import insert_many, insert_statement, table_inserted_by
-from shared.storage.upsert import upsert_statement
+from shared.storage.upsert import spec_of, upsert_many, upsert_statement
 
 _INFO_KEY = "kinerja.deferred_writes"
 _LAST_KEY = "kinerja.deferred_writes.last"  # table -> the statement queued last for it
@@ -71,6 +72,8 @@ def _send(session: Session, statement: Executable, params: list[dict[str, Any]])
     table = table_inserted_by(statement)
     if table is not None:
         insert_many(session, table, params)
+    elif (upserted := spec_of(statement)) is not None:
+        upsert_many(session, upserted.table, params, upserted.key)
     else:
         session.execute(statement, params)
 
