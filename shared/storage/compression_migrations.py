@@ -4,13 +4,12 @@ PostgreSQL compresses a value when its row passes ~2 KB. Its default method, pgl
 write: inserting 10,000 outbox rows of `evaluation.completed` (3.5 KB each) took 360–480 ms with
 pglz, 100–127 ms with lz4 and 93–110 ms uncompressed. At year-end each employee's result is
 compressed five times: its outbox row, its event, its breakdown and explanation, and rewards'
-ledger copy. lz4 stores that event nearly as small (1.7 KB against pglz's 1.5 KB) and reads it
-back faster too.
+ledger copy. lz4 stores that event nearly as small (1.7 KB against pglz's 1.5 KB).
 
-A column's method is part of the schema (PostgreSQL 14 and later, built with lz4, as Debian's and
-the managed services' are); values already stored keep theirs and stay readable. Where lz4 is not
-there (an older or differently built server, SQLite) these operations do nothing, and the server
-keeps its default.
+A column's method is part of the schema (PostgreSQL 14 and later, built with lz4, as Debian's
+packages and the official images are); values already stored keep theirs and stay readable. Where
+lz4 is not there (an older or differently built server, SQLite) these operations do nothing, and
+the server keeps its default.
 
 Every service runs `compress_with_lz4` in one revision for the tables it had then. A later
 revision that creates a table with long values calls it too, naming the table:
