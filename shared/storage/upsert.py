@@ -6,10 +6,9 @@ each time cost more than running it.
 
 Many rows go to PostgreSQL as one statement, `INSERT … SELECT * FROM unnest(:column arrays) ON
 CONFLICT …`, instead of psycopg's executemany (a pipeline of one INSERT per row, each adapted and
-framed by the client and executed by the server on its own): see `upsert_many`. 8,000 upserts of
-rewards' ledger, decisions and evaluation's results in 200-row batches took 37–45% less CPU,
-client and server together (588–725 against 328–418 ms; evaluations 1,054–1,161 against
-670–706), docs/scaling.md fix 31.
+framed by the client and executed by the server on its own): see `upsert_many`. On the year-end's
+read-model tables that saves ~20 µs an upsert, client and server CPU together, most of it the
+client's (`python -m bench.upsert_cost`; docs/scaling.md, fix 31).
 """
 
 from __future__ import annotations
@@ -151,4 +150,6 @@ def _execute_unnest(
         with driver_connection.cursor() as cursor:
             cursor.execute(plan.statement, arrays)
     except dialect.loaded_dbapi.Error as exc:
-        raise DBAPIError.instance(plan.statement, arrays, exc, dialect.loaded_dbapi.Error, dialect=dialect) from exc
+        # Without the parameters, as bulk_insert's COPY: a batch's rows (names, NIPs) do not belong in
+        # a log line; the server's message names the failing value where it matters.
+        raise DBAPIError.instance(plan.statement, None, exc, dialect.loaded_dbapi.Error, dialect=dialect) from exc
