@@ -32,8 +32,8 @@ from sqlalchemy.orm import Session
 
 from shared.storage import bulk_insert
 from shared.storage.bulk_insert import COPY_FROM_ROWS, insert_many
-from shared.storage.database import create_db_engine
 from shared.storage.tables import BigId, add_eventing_tables
+from tests.integration.bulk_tools import count_rows_sent, engine_with_tables
 
 pytestmark = pytest.mark.integration
 
@@ -89,24 +89,13 @@ def _rows(count: int) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
-    engine = create_db_engine(database_url)
-    metadata.create_all(engine)
-    yield engine
-    engine.dispose()
+    yield from engine_with_tables(database_url, metadata)
 
 
 @pytest.fixture
 def copies(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Rows per COPY actually sent (the real `_copy`, counted)."""
-    sent: list[int] = []
-    real = bulk_insert._copy
-
-    def counted(*args: Any) -> None:
-        real(*args)
-        sent.append(len(args[-1]))
-
-    monkeypatch.setattr(bulk_insert, "_copy", counted)
-    return sent
+    """Rows per COPY actually sent."""
+    return count_rows_sent(monkeypatch, bulk_insert, "_copy")
 
 
 def _stored(engine: Engine, table: Table) -> list[tuple[Any, ...]]:

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from shared.storage import deferred_writes, upsert
 from shared.storage.database import create_db_engine
 from shared.storage.upsert import UNNEST_FROM_ROWS, upsert_many, upsert_statement
+from tests.integration.bulk_tools import count_rows_sent, engine_with_tables
 
 pytestmark = pytest.mark.integration
 
@@ -81,24 +82,13 @@ def _rows(count: int, version: int = 0) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
-    engine = create_db_engine(database_url)
-    metadata.create_all(engine)
-    yield engine
-    engine.dispose()
+    yield from engine_with_tables(database_url, metadata)
 
 
 @pytest.fixture
 def unnests(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Rows per unnest statement actually sent (the real `_execute_unnest`, counted)."""
-    sent: list[int] = []
-    real = upsert._execute_unnest
-
-    def counted(*args: Any) -> None:
-        real(*args)
-        sent.append(len(args[-1]))
-
-    monkeypatch.setattr(upsert, "_execute_unnest", counted)
-    return sent
+    """Rows per unnest statement actually sent."""
+    return count_rows_sent(monkeypatch, upsert, "_execute_unnest")
 
 
 def _stored(engine: Engine, table: Table) -> list[tuple[Any, ...]]:
