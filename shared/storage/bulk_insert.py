@@ -16,7 +16,8 @@ Python-side column defaults (which only SQLAlchemy's INSERT applies) take the ex
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -28,7 +29,7 @@ from sqlalchemy.orm import Session
 # Below this many rows the pipelined executemany is as cheap: COPY costs a round trip more.
 COPY_FROM_ROWS = 16
 
-_Processor = Callable[[Any], Any] | None
+Processor = Callable[[Any], Any] | None
 
 
 def insert_many(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -48,37 +49,60 @@ def insert_many(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
 
 class _CopyPlan(NamedTuple):
     statement: str
-    columns: tuple[tuple[str, _Processor], ...]  # (name, bind processor or None), in COPY order
+    columns: tuple[tuple[str, Processor], ...]  # (name, bind processor or None), in COPY order
 
 
 @lru_cache(maxsize=512)
 def _copy_plan(dialect: Dialect, table: Table, columns: tuple[str, ...]) -> _CopyPlan | None:
     """The COPY statement and the columns' bind processors, or None where COPY would not store what
     `insert(table)` stores (or the driver has no COPY)."""
-    if dialect.name != "postgresql" or dialect.driver != "psycopg":
-        return None
-    if any(name not in table.c for name in columns):
-        return None  # let SQLAlchemy's INSERT refuse the unknown column, with its own message
-    if any(column.default is not None for column in table.c if column.name not in columns):
+    processors = driver_columns(dialect, table, columns)
+    if processors is None:
         return None
     quote = dialect.identifier_preparer.quote
     statement = (
         f"COPY {dialect.identifier_preparer.format_table(table)} "
         f"({', '.join(quote(name) for name in columns)}) FROM STDIN"
     )
-    return _CopyPlan(
-        statement, tuple((name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in columns)
-    )
+    return _CopyPlan(statement, processors)
 
 
 def _copy(driver_connection: Any, dialect: Dialect, plan: _CopyPlan, rows: Sequence[Mapping[str, Any]]) -> None:
     columns = plan.columns
+    with (
+        driver_errors(dialect, plan.statement),
+        driver_connection.cursor() as cursor,
+        cursor.copy(plan.statement) as copy,
+    ):
+        for row in rows:
+            copy.write_row([row[name] if process is None else process(row[name]) for name, process in columns])
+
+
+def driver_columns(
+    dialect: Dialect, table: Table, columns: tuple[str, ...]
+) -> tuple[tuple[str, Processor], ...] | None:
+    """`columns` with their bind processors, for a statement of our own sent through psycopg (a COPY,
+    `upsert`'s unnest) that must store what SQLAlchemy's INSERT stores. None where it cannot: another
+    driver or database, a column the table lacks (SQLAlchemy's statement refuses it with its own
+    message), or a Python-side default of a column left out (only SQLAlchemy's INSERT applies it)."""
+    if dialect.name != "postgresql" or dialect.driver != "psycopg":
+        return None
+    if any(name not in table.c for name in columns):
+        return None
+    if any(column.default is not None for column in table.c if column.name not in columns):
+        return None
+    return tuple((name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in columns)
+
+
+@contextmanager
+def driver_errors(dialect: Dialect, statement: str) -> Iterator[None]:
+    """The driver's errors raised as SQLAlchemy raises them (a duplicate key is an `IntegrityError`).
+    Without the parameters: a batch's rows (names, NIPs) do not belong in a log line, and the
+    server's message names the failing value where it matters."""
     try:
-        with driver_connection.cursor() as cursor, cursor.copy(plan.statement) as copy:
-            for row in rows:
-                copy.write_row([row[name] if process is None else process(row[name]) for name, process in columns])
+        yield
     except dialect.loaded_dbapi.Error as exc:
-        raise DBAPIError.instance(plan.statement, None, exc, dialect.loaded_dbapi.Error, dialect=dialect) from exc
+        raise DBAPIError.instance(statement, None, exc, dialect.loaded_dbapi.Error, dialect=dialect) from exc
 
 
 _INSERTS: dict[Table, Executable] = {}

@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import Executable, Table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+
+from shared.storage.bulk_insert import Processor, driver_columns, driver_errors
 
 # From this many rows one unnest statement is cheaper than the pipelined executemany.
 UNNEST_FROM_ROWS = 16
@@ -82,12 +83,9 @@ def upsert_many(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     session.execute(upsert_statement(session, table, columns, key), list(rows))
 
 
-_Processor = Callable[[Any], Any] | None
-
-
 class _UnnestPlan(NamedTuple):
     statement: str
-    columns: tuple[tuple[str, _Processor], ...]  # (name, bind processor or None), in the statement's order
+    columns: tuple[tuple[str, Processor], ...]  # (name, bind processor or None), in the statement's order
     updates: bool  # DO UPDATE (the last row of a key wins) or DO NOTHING (the first one)
 
 
@@ -95,12 +93,9 @@ class _UnnestPlan(NamedTuple):
 def _unnest_plan(dialect: Dialect, table: Table, columns: tuple[str, ...], key: tuple[str, ...]) -> _UnnestPlan | None:
     """The unnest statement and the columns' bind processors, or None where it would not store what
     `upsert_statement` stores (or the driver is not psycopg)."""
-    if dialect.name != "postgresql" or dialect.driver != "psycopg":
+    processors = driver_columns(dialect, table, columns)
+    if processors is None or not set(key) <= set(columns):
         return None
-    if any(name not in table.c for name in columns) or not set(key) <= set(columns):
-        return None  # let SQLAlchemy's statement refuse it, with its own message
-    if any(column.default is not None for column in table.c if column.name not in columns):
-        return None  # Python-side defaults are applied by SQLAlchemy's INSERT only
     quote = dialect.identifier_preparer.quote
     # Each array is cast to its column's type without length or precision: a value too long for a
     # VARCHAR(n) must fail on assignment, as in an INSERT, not be cut to fit by the cast. The arrays
@@ -119,7 +114,6 @@ def _unnest_plan(dialect: Dialect, table: Table, columns: tuple[str, ...], key: 
         f"({', '.join(quote(name) for name in columns)}) SELECT * FROM unnest({arrays}) "
         f"ON CONFLICT ({', '.join(quote(name) for name in key)}) {action}"
     )
-    processors = tuple((name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in columns)
     return _UnnestPlan(statement, processors, bool(updates))
 
 
@@ -146,10 +140,5 @@ def _execute_unnest(
         [row[name] for row in rows] if process is None else [process(row[name]) for row in rows]
         for name, process in plan.columns
     ]
-    try:
-        with driver_connection.cursor() as cursor:
-            cursor.execute(plan.statement, arrays)
-    except dialect.loaded_dbapi.Error as exc:
-        # Without the parameters, as bulk_insert's COPY: a batch's rows (names, NIPs) do not belong in
-        # a log line; the server's message names the failing value where it matters.
-        raise DBAPIError.instance(plan.statement, None, exc, dialect.loaded_dbapi.Error, dialect=dialect) from exc
+    with driver_errors(dialect, plan.statement), driver_connection.cursor() as cursor:
+        cursor.execute(plan.statement, arrays)
