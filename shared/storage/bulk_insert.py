@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import Executable, Table, insert
 from sqlalchemy.engine import Dialect
@@ -79,17 +79,19 @@ def _copy(driver_connection: Any, dialect: Dialect, plan: _CopyPlan, rows: Seque
 
 
 def driver_columns(
-    dialect: Dialect, table: Table, columns: tuple[str, ...]
+    dialect: Dialect, table: Table, columns: tuple[str, ...], *, writing: Literal["insert", "update"] = "insert"
 ) -> tuple[tuple[str, Processor], ...] | None:
     """`columns` with their bind processors, for a statement of our own sent through psycopg (a COPY,
-    `upsert`'s unnest) that must store what SQLAlchemy's INSERT stores. None where it cannot: another
-    driver or database, a column the table lacks (SQLAlchemy's statement refuses it with its own
-    message), or a Python-side default of a column left out (only SQLAlchemy's INSERT applies it)."""
+    `upsert`'s or `keyed_update`'s unnest) that must store what SQLAlchemy's INSERT (or UPDATE)
+    stores. None where it cannot: another driver or database, a column the table lacks
+    (SQLAlchemy's statement refuses it with its own message), or a Python-side default (`onupdate`
+    for an UPDATE) of a column left out: only SQLAlchemy's own statement applies it."""
     if dialect.name != "postgresql" or dialect.driver != "psycopg":
         return None
     if any(name not in table.c for name in columns):
         return None
-    if any(column.default is not None for column in table.c if column.name not in columns):
+    applied = "default" if writing == "insert" else "onupdate"
+    if any(getattr(column, applied) is not None for column in table.c if column.name not in columns):
         return None
     return tuple((name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in columns)
 

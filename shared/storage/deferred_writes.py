@@ -2,9 +2,10 @@
 
 A write that nothing in the same transaction reads back from the database (a notice, a pending
 delivery, a close item's outcome, a read-model row its adapter also keeps in the session cache)
-can wait until the batch ends: `insert_row`, `upsert_later` and `execute_later` queue it while the
-session defers, and `flush` sends each statement's parameter sets at once (inserts by
-`bulk_insert.insert_many`, upserts by `upsert.upsert_many`, the rest as one executemany), before the
+can wait until the batch ends: `insert_row`, `upsert_later`, `update_later` and `execute_later`
+queue it while the session defers, and `flush` sends each statement's parameter sets at once
+(inserts by `bulk_insert.insert_many`, upserts by `upsert.upsert_many`, updates by key by
+`keyed_update.update_many`, the rest as one executemany), before the
 commit — in the order each statement was first queued (rows of one statement keep their order,
 so two upserts of one key land in the order they were made). An adapter whose table is written
 later and that must read that table from the database itself calls `sync` first.
@@ -21,6 +22,7 @@ from typing import Any
 from sqlalchemy import Executable, Table
 from sqlalchemy.orm import Session
 
+from shared.storage import keyed_update
 from shared.storage.bulk_insert import insert_many, insert_statement, table_inserted_by
 from shared.storage.upsert import spec_of, upsert_many, upsert_statement
 
@@ -63,6 +65,12 @@ def upsert_later(session: Session, table: Table, row: dict[str, Any], key: Seque
     execute_later(session, upsert_statement(session, table, tuple(row), tuple(key)), row)
 
 
+def update_later(session: Session, table: Table, row: dict[str, Any], key: Sequence[str]) -> None:
+    """`keyed_update.update_many` of this one row now, or with the batch's others at `flush`."""
+    statement = keyed_update.update_statement(table, tuple(row), tuple(key))
+    execute_later(session, statement, keyed_update.bind_parameters(row, key))
+
+
 def _execute(session: Session, queued: dict[Executable, list[dict[str, Any]]]) -> None:
     for statement, params in queued.items():
         _send(session, statement, params)
@@ -74,6 +82,8 @@ def _send(session: Session, statement: Executable, params: list[dict[str, Any]])
         insert_many(session, table, params)
     elif (upserted := spec_of(statement)) is not None:
         upsert_many(session, upserted.table, params, upserted.key)
+    elif (updated := keyed_update.spec_of(statement)) is not None:
+        keyed_update.update_many(session, updated.table, [keyed_update.row_of(p) for p in params], updated.key)
     else:
         session.execute(statement, params)
 

@@ -77,20 +77,20 @@ def upsert_many(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
         plan = _unnest_plan(connection.dialect, table, columns, key)
         names = rows[0].keys()
         if plan is not None and all(row.keys() == names for row in rows):
-            rows = _one_row_per_key(rows, key, last=plan.updates)
-            _execute_unnest(connection.connection.driver_connection, connection.dialect, plan, rows)
+            rows = one_row_per_key(rows, key, last=plan.updates)
+            execute_unnest(connection.connection.driver_connection, connection.dialect, plan, rows)
             return
     session.execute(upsert_statement(session, table, columns, key), list(rows))
 
 
-class _UnnestPlan(NamedTuple):
+class UnnestPlan(NamedTuple):
     statement: str
     columns: tuple[tuple[str, Processor], ...]  # (name, bind processor or None), in the statement's order
     updates: bool  # DO UPDATE (the last row of a key wins) or DO NOTHING (the first one)
 
 
 @functools.lru_cache(maxsize=512)
-def _unnest_plan(dialect: Dialect, table: Table, columns: tuple[str, ...], key: tuple[str, ...]) -> _UnnestPlan | None:
+def _unnest_plan(dialect: Dialect, table: Table, columns: tuple[str, ...], key: tuple[str, ...]) -> UnnestPlan | None:
     """The unnest statement and the columns' bind processors, or None where it would not store what
     `upsert_statement` stores (or the driver is not psycopg)."""
     processors = driver_columns(dialect, table, columns)
@@ -101,7 +101,7 @@ def _unnest_plan(dialect: Dialect, table: Table, columns: tuple[str, ...], key: 
     # VARCHAR(n) must fail on assignment, as in an INSERT, not be cut to fit by the cast. The arrays
     # go in binary (%b): in text, psycopg escapes each quote of a JSON value with a Python regex,
     # which made the statement seven times as costly to the client as the executemany.
-    arrays = ", ".join(f"%b::{_without_modifiers(table.c[name].type.compile(dialect=dialect))}[]" for name in columns)
+    arrays = ", ".join(array_parameter(dialect, table, name) for name in columns)
     updates = [name for name in columns if name not in key]
     action = (
         "DO UPDATE SET " + ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in updates)
@@ -114,14 +114,17 @@ def _unnest_plan(dialect: Dialect, table: Table, columns: tuple[str, ...], key: 
         f"({', '.join(quote(name) for name in columns)}) SELECT * FROM unnest({arrays}) "
         f"ON CONFLICT ({', '.join(quote(name) for name in key)}) {action}"
     )
-    return _UnnestPlan(statement, processors, bool(updates))
+    return UnnestPlan(statement, processors, bool(updates))
 
 
-def _without_modifiers(type_name: str) -> str:
-    return re.sub(r"\(.*?\)", "", type_name)  # VARCHAR(40) -> VARCHAR, NUMERIC(5, 2) -> NUMERIC
+def array_parameter(dialect: Dialect, table: Table, name: str) -> str:
+    """The placeholder of column `name`'s values as one binary array, cast to the column's type
+    without its length or precision (VARCHAR(40) -> VARCHAR[], NUMERIC(5, 2) -> NUMERIC[])."""
+    type_name = re.sub(r"\(.*?\)", "", table.c[name].type.compile(dialect=dialect))
+    return f"%b::{type_name}[]"
 
 
-def _one_row_per_key(rows: Sequence[Mapping[str, Any]], key: tuple[str, ...], last: bool) -> list[Mapping[str, Any]]:
+def one_row_per_key(rows: Sequence[Mapping[str, Any]], key: tuple[str, ...], last: bool) -> list[Mapping[str, Any]]:
     # One statement cannot update a row twice ("ON CONFLICT DO UPDATE command cannot affect row a
     # second time"). Row by row, a key's last upsert decides its updated columns (DO UPDATE), its
     # first one the inserted row (DO NOTHING): keep that one, in the order the keys first came.
@@ -133,8 +136,8 @@ def _one_row_per_key(rows: Sequence[Mapping[str, Any]], key: tuple[str, ...], la
     return list(chosen.values())
 
 
-def _execute_unnest(
-    driver_connection: Any, dialect: Dialect, plan: _UnnestPlan, rows: Sequence[Mapping[str, Any]]
+def execute_unnest(
+    driver_connection: Any, dialect: Dialect, plan: UnnestPlan, rows: Sequence[Mapping[str, Any]]
 ) -> None:
     arrays = [
         [row[name] for row in rows] if process is None else [process(row[name]) for row in rows]

@@ -88,7 +88,7 @@ def engine(database_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def unnests(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Rows per unnest statement actually sent."""
-    return count_rows_sent(monkeypatch, upsert, "_execute_unnest")
+    return count_rows_sent(monkeypatch, upsert, "execute_unnest")
 
 
 def _stored(engine: Engine, table: Table) -> list[tuple[Any, ...]]:
