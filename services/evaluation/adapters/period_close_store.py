@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from services.evaluation.adapters.tables import close_items, period_closes, plans
@@ -49,18 +49,11 @@ def create(session: Session, close: dict[str, Any], nips: list[str]) -> None:
         )
 
 
-_RECORD_ITEM = (
-    update(close_items)
-    .where(close_items.c.close_id == bindparam("item_close_id"), close_items.c.nip == bindparam("item_nip"))
-    .values(status=bindparam("status"), reasons=bindparam("reasons"), updated_at=bindparam("updated_at"))
-)
-
-
 def record_item(session: Session, close_id: str, nip: str, status: str, reasons: list[dict] | None = None) -> None:
-    # One statement built once: the worker records an outcome for every employee of a close; in a
-    # consumer batch, the batch's outcomes go in one executemany (nothing in the batch reads them).
-    values = {"status": status, "reasons": reasons, "updated_at": datetime.now(UTC)}
-    deferred_writes.execute_later(session, _RECORD_ITEM, {"item_close_id": close_id, "item_nip": nip, **values})
+    # The worker records an outcome for every employee of a close; in a consumer batch the batch's
+    # outcomes go in one statement at its end (nothing in the batch reads them).
+    row = {"close_id": close_id, "nip": nip, "status": status, "reasons": reasons, "updated_at": datetime.now(UTC)}
+    deferred_writes.update_later(session, close_items, row, key=("close_id", "nip"))
 
 
 def find(session: Session, close_id: str) -> dict[str, Any] | None:
