@@ -1,4 +1,4 @@
-"""Helpers for the tests of the batch writes (`bulk_insert`'s COPY, `upsert`'s unnest)."""
+"""Helpers for the tests of the batch writes (`bulk_insert`'s COPY, `upsert`'s and `keyed_update`'s unnest)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, MetaData
+from sqlalchemy import Engine, MetaData, Table, select
 
 from shared.storage.database import create_db_engine
 
@@ -31,3 +31,9 @@ def count_rows_sent(monkeypatch: pytest.MonkeyPatch, module: ModuleType, functio
 
     monkeypatch.setattr(module, function, counted)
     return sent
+
+
+def stored_rows(engine: Engine, table: Table, order_by: str) -> list[tuple[Any, ...]]:
+    """Every row of `table`, as tuples in column order, sorted by column `order_by`."""
+    with engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(select(table).order_by(table.c[order_by]))]

@@ -23,7 +23,6 @@ from sqlalchemy import (
     Text,
     create_engine,
     insert,
-    select,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -33,7 +32,7 @@ from sqlalchemy.orm import Session
 from shared.storage import bulk_insert
 from shared.storage.bulk_insert import COPY_FROM_ROWS, insert_many
 from shared.storage.tables import BigId, add_eventing_tables
-from tests.integration.bulk_tools import count_rows_sent, engine_with_tables
+from tests.integration.bulk_tools import count_rows_sent, engine_with_tables, stored_rows
 
 pytestmark = pytest.mark.integration
 
@@ -99,8 +98,7 @@ def copies(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 def _stored(engine: Engine, table: Table) -> list[tuple[Any, ...]]:
-    with engine.connect() as conn:
-        return [tuple(row) for row in conn.execute(select(table).order_by(table.c.id))]
+    return stored_rows(engine, table, "id")
 
 
 @pytest.mark.parametrize("count", [COPY_FROM_ROWS - 1, COPY_FROM_ROWS, 300])

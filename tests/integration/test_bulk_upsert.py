@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from shared.storage import deferred_writes, upsert
 from shared.storage.database import create_db_engine
 from shared.storage.upsert import UNNEST_FROM_ROWS, upsert_many, upsert_statement
-from tests.integration.bulk_tools import count_rows_sent, engine_with_tables
+from tests.integration.bulk_tools import count_rows_sent, engine_with_tables, stored_rows
 
 pytestmark = pytest.mark.integration
 
@@ -92,8 +92,7 @@ def unnests(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 def _stored(engine: Engine, table: Table) -> list[tuple[Any, ...]]:
-    with engine.connect() as conn:
-        return [tuple(row) for row in conn.execute(select(table).order_by(table.c.nip))]
+    return stored_rows(engine, table, "nip")
 
 
 def _by_row(session: Session, table: Table, rows: list[dict[str, Any]], key: tuple[str, ...] = KEY) -> None:
