@@ -67,8 +67,12 @@ def upsert_later(session: Session, table: Table, row: dict[str, Any], key: Seque
 
 def update_later(session: Session, table: Table, row: dict[str, Any], key: Sequence[str]) -> None:
     """`keyed_update.update_many` of this one row now, or with the batch's others at `flush`."""
-    statement = keyed_update.update_statement(table, tuple(row), tuple(key))
-    execute_later(session, statement, keyed_update.bind_parameters(row, key))
+    if session.info.get(_INFO_KEY) is None:
+        keyed_update.update_many(session, table, [row], key)
+        return
+    # Queued under its statement (one per table, columns and key), as the row itself: `_send`
+    # hands the rows to `update_many`.
+    execute_later(session, keyed_update.update_statement(table, tuple(row), tuple(key)), row)
 
 
 def _execute(session: Session, queued: dict[Executable, list[dict[str, Any]]]) -> None:
@@ -83,7 +87,7 @@ def _send(session: Session, statement: Executable, params: list[dict[str, Any]])
     elif (upserted := spec_of(statement)) is not None:
         upsert_many(session, upserted.table, params, upserted.key)
     elif (updated := keyed_update.spec_of(statement)) is not None:
-        keyed_update.update_many(session, updated.table, [keyed_update.row_of(p) for p in params], updated.key)
+        keyed_update.update_many(session, updated.table, params, updated.key)
     else:
         session.execute(statement, params)
 

@@ -42,6 +42,8 @@ def update_statement(table: Table, columns: tuple[str, ...], key: tuple[str, ...
     key). Its parameters are `bind_parameters(row, key)`."""
     if not set(key) <= set(columns) or set(columns) == set(key):
         raise ValueError(f"an update of {table.name} needs its key {key} and a column to set, got {columns}")
+    if taken := {_KEY_PREFIX + name for name in key} & set(columns):
+        raise ValueError(f"columns {sorted(taken)} of {table.name} clash with the names of its key's parameters")
     statement = (
         update(table)
         .where(*(table.c[name] == bindparam(_KEY_PREFIX + name) for name in key))
@@ -54,11 +56,6 @@ def update_statement(table: Table, columns: tuple[str, ...], key: tuple[str, ...
 def bind_parameters(row: Mapping[str, Any], key: Sequence[str]) -> dict[str, Any]:
     """`row` (column -> value) as the parameters of its `update_statement`."""
     return {(_KEY_PREFIX + name if name in key else name): value for name, value in row.items()}
-
-
-def row_of(parameters: Mapping[str, Any]) -> dict[str, Any]:
-    """The row `bind_parameters` made `parameters` of."""
-    return {name.removeprefix(_KEY_PREFIX): value for name, value in parameters.items()}
 
 
 def spec_of(statement: Executable) -> UpdateSpec | None:

@@ -197,3 +197,9 @@ def test_a_python_side_onupdate_is_applied_by_the_executemany(engine: Engine, un
 def test_an_update_needs_its_whole_key_and_something_to_set(columns: tuple[str, ...]) -> None:
     with pytest.raises(ValueError, match="needs its key"):
         update_statement(bulk, columns, KEY)
+
+
+def test_a_column_named_as_a_key_parameter_is_refused() -> None:
+    table = Table("odd", MetaData(), Column("nip", String(18), primary_key=True), Column("key_nip", String(18)))
+    with pytest.raises(ValueError, match="key_nip"):
+        update_statement(table, ("nip", "key_nip"), ("nip",))
