@@ -3,13 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, MetaData, Table, select
+from sqlalchemy import JSON, Boolean, Column, DateTime, Engine, Integer, MetaData, Numeric, Table, Text, select
+from sqlalchemy.dialects.postgresql import JSONB
 
 from shared.storage.database import create_db_engine
+
+START = datetime(2026, 12, 31, 23, 59, 59, 123456, tzinfo=UTC)
+# Text that an array literal or its escaping could get wrong (the unnest statements' arrays).
+ARRAY_AWKWARD_TEXT = 'tab\there, {braces}, "quotes", back\\slash, NULL, Palembang – Tangerang Selatan ✓'
+
+
+def typed_columns() -> list[Column[Any]]:
+    """The value columns the batch-write tests store and compare: text, JSON (JSONB on PostgreSQL),
+    a timestamp, numbers and a boolean, some nullable."""
+    return [
+        Column("body", Text, nullable=False),
+        Column("data", JSON, nullable=False),
+        Column("doc", JSON().with_variant(JSONB(), "postgresql"), nullable=True),
+        Column("at", DateTime(timezone=True), nullable=False),
+        Column("n", Integer, nullable=True),
+        Column("ok", Boolean, nullable=False),
+        Column("amount", Numeric(14, 2), nullable=True),
+    ]
 
 
 def engine_with_tables(database_url: str, metadata: MetaData) -> Iterator[Engine]:

@@ -4,35 +4,28 @@ SQLite — and fails as an INSERT fails."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from sqlalchemy import (
-    JSON,
-    Boolean,
     Column,
-    DateTime,
     Engine,
-    Integer,
     MetaData,
-    Numeric,
     String,
     Table,
-    Text,
     create_engine,
     insert,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
 from shared.storage import bulk_insert
 from shared.storage.bulk_insert import COPY_FROM_ROWS, insert_many
 from shared.storage.tables import BigId, add_eventing_tables
-from tests.integration.bulk_tools import count_rows_sent, engine_with_tables, stored_rows
+from tests.integration.bulk_tools import START, count_rows_sent, engine_with_tables, stored_rows, typed_columns
 
 pytestmark = pytest.mark.integration
 
@@ -41,13 +34,7 @@ def _columns() -> list[Column[Any]]:
     return [
         Column("id", BigId, primary_key=True, autoincrement=True),
         Column("event_id", String(36), nullable=False, unique=True),
-        Column("body", Text, nullable=False),
-        Column("data", JSON, nullable=False),
-        Column("doc", JSON().with_variant(JSONB(), "postgresql"), nullable=True),
-        Column("at", DateTime(timezone=True), nullable=False),
-        Column("n", Integer, nullable=True),
-        Column("ok", Boolean, nullable=False),
-        Column("amount", Numeric(14, 2), nullable=True),
+        *typed_columns(),
         Column("note", String(60), nullable=True),
         Column("kind", String(20), nullable=False, server_default="umum"),
     ]
@@ -66,7 +53,6 @@ with_python_default = Table(
 eventing = add_eventing_tables(metadata)
 
 AWKWARD_TEXT = 'tab\there, newline\nthere, back\\slash, "quotes", \\N, Palembang – Tangerang Selatan ✓'
-START = datetime(2026, 12, 31, 23, 59, 59, 123456, tzinfo=UTC)
 
 
 def _rows(count: int) -> list[dict[str, Any]]:

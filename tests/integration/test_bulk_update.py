@@ -5,7 +5,7 @@ alone, and fails as an UPDATE fails."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 import pytest
@@ -17,12 +17,10 @@ from shared.storage import deferred_writes, upsert
 from shared.storage.database import create_db_engine
 from shared.storage.keyed_update import update_many, update_statement
 from shared.storage.upsert import UNNEST_FROM_ROWS
-from tests.integration.bulk_tools import count_rows_sent, engine_with_tables, stored_rows
+from tests.integration.bulk_tools import ARRAY_AWKWARD_TEXT, START, count_rows_sent, engine_with_tables, stored_rows
 
 pytestmark = pytest.mark.integration
 
-AWKWARD_TEXT = 'tab\there, {braces}, "quotes", back\\slash, NULL, Palembang – Tangerang Selatan ✓'
-START = datetime(2026, 12, 31, 23, 59, 59, 123456, tzinfo=UTC)
 KEY = ("close_id", "nip")
 
 
@@ -63,7 +61,9 @@ def _outcomes(nips: range, version: int = 0) -> list[dict[str, Any]]:
             "close_id": "c1",
             "nip": f"1985{n:014d}",
             "status": "incomplete" if n % 3 == 0 else "completed",
-            "reasons": [{"field": "realisasi", "alasan": AWKWARD_TEXT, "n": n, "v": version}] if n % 3 == 0 else None,
+            "reasons": [{"field": "realisasi", "alasan": ARRAY_AWKWARD_TEXT, "n": n, "v": version}]
+            if n % 3 == 0
+            else None,
             "updated_at": START + timedelta(seconds=n + version),
         }
         for n in nips
@@ -115,7 +115,7 @@ def test_updates_what_updating_row_by_row_does(engine: Engine, unnests: list[int
     assert len(got) == 300  # updated in place: nothing inserted
     assert {row[2] for row in got[:count]} == {"completed", "incomplete"}
     assert {row[2] for row in got[count:]} == ({"pending"} if count < 300 else set())
-    assert got[0][3] == [{"field": "realisasi", "alasan": AWKWARD_TEXT, "n": 0, "v": 0}]
+    assert got[0][3] == [{"field": "realisasi", "alasan": ARRAY_AWKWARD_TEXT, "n": 0, "v": 0}]
     assert [row[5] for row in got] == [f"tetap {n}" for n in range(300)]  # a column not in the rows stays
     assert unnests == _expected_unnests(engine, count)
 

@@ -4,34 +4,34 @@ PostgreSQL, by executemany on SQLite — keeps a key's last row, and fails as an
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from sqlalchemy import (
-    JSON,
-    Boolean,
     Column,
-    DateTime,
     Engine,
-    Integer,
     LargeBinary,
     MetaData,
-    Numeric,
     String,
     Table,
-    Text,
     select,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from shared.storage import deferred_writes, upsert
 from shared.storage.database import create_db_engine
 from shared.storage.upsert import UNNEST_FROM_ROWS, upsert_many, upsert_statement
-from tests.integration.bulk_tools import count_rows_sent, engine_with_tables, stored_rows
+from tests.integration.bulk_tools import (
+    ARRAY_AWKWARD_TEXT,
+    START,
+    count_rows_sent,
+    engine_with_tables,
+    stored_rows,
+    typed_columns,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -40,13 +40,7 @@ def _columns() -> list[Column[Any]]:
     return [
         Column("tenant", String(40), primary_key=True),
         Column("nip", String(18), primary_key=True),
-        Column("body", Text, nullable=False),
-        Column("data", JSON, nullable=False),
-        Column("doc", JSON().with_variant(JSONB(), "postgresql"), nullable=True),
-        Column("at", DateTime(timezone=True), nullable=False),
-        Column("n", Integer, nullable=True),
-        Column("ok", Boolean, nullable=False),
-        Column("amount", Numeric(14, 2), nullable=True),
+        *typed_columns(),
         Column("blob", LargeBinary, nullable=True),
         Column("kind", String(20), nullable=False, server_default="umum"),
     ]
@@ -57,8 +51,6 @@ bulk = Table("bulk", metadata, *_columns())
 by_row = Table("by_row", metadata, *_columns())
 links = Table("links", metadata, Column("a", String(10), primary_key=True), Column("b", String(10), primary_key=True))
 
-AWKWARD_TEXT = 'tab\there, {braces}, "quotes", back\\slash, NULL, Palembang – Tangerang Selatan ✓'
-START = datetime(2026, 12, 31, 23, 59, 59, 123456, tzinfo=UTC)
 KEY = ("tenant", "nip")
 
 
@@ -67,8 +59,8 @@ def _rows(count: int, version: int = 0) -> list[dict[str, Any]]:
         {
             "tenant": "1671",
             "nip": f"1985{n:014d}",
-            "body": f"{AWKWARD_TEXT} #{n} v{version}",
-            "data": {"skor": 87.5 + n, "catatan": AWKWARD_TEXT, "iki": [1, None, "x"], "v": version},
+            "body": f"{ARRAY_AWKWARD_TEXT} #{n} v{version}",
+            "data": {"skor": 87.5 + n, "catatan": ARRAY_AWKWARD_TEXT, "iki": [1, None, "x"], "v": version},
             "doc": None if n % 3 == 0 else {"n": n, "nested": {"ok": True}},
             "at": START + timedelta(minutes=n + version),
             "n": None if n % 4 == 0 else n * (version + 1),
